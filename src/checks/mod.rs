@@ -1,0 +1,17 @@
+//! Checks: model in, findings out. A check is `fn check(.., sink)`: it reads the model, pushes
+//! findings and returns nothing. Checks do no I/O.
+
+pub mod pack;
+pub mod raci;
+pub mod references;
+
+use crate::diag::Sink;
+use crate::model::{OwnershipFile, Packs};
+
+/// Every check of one ownership file. References come first: a file whose provider, plan or
+/// products cannot be resolved is not checked further, as its other findings would be noise.
+pub fn ownership_file(file: &OwnershipFile, packs: &Packs, sink: &mut Sink) {
+    if let Some(ctx) = references::check(file, packs, sink) {
+        raci::check(&ctx, sink);
+    }
+}

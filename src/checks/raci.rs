@@ -1,0 +1,267 @@
+//! The RACI semantics of an ownership file (DESIGN section 3): which activities apply, what each
+//! declaration may claim, and which duties no team holds. One cause, one finding: an activity
+//! whose declaration already has a finding is not also reported as unowned.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::references::FileContext;
+use crate::diag::Sink;
+use crate::diag::kinds::{
+    ActivityNotInPlan, ActivityOverridden, ClaimsProviderDuty, MultipleAccountable,
+    ProductNotDeclared, UnknownActivity, UnknownTeam, UnownedDuty,
+};
+use crate::model::ownership::DeclarationForm;
+use crate::model::{Activity, Declaration, Pack, Role, RoleSet};
+
+/// Whether an activity applies to a file, and if not, why.
+pub enum Applicability<'a> {
+    Applies,
+    ProductNotDeclared(&'a str),
+    NotOnPlan,
+    /// Every declared product replaces this generic activity with one of these.
+    Overridden(Vec<&'a Activity>),
+}
+
+pub fn applicability<'a>(
+    pack: &'a Pack,
+    activity: &'a Activity,
+    plan: Option<&str>,
+    products: &BTreeSet<&str>,
+) -> Applicability<'a> {
+    if let Some(product) = &activity.product
+        && !products.contains(product.value.as_str())
+    {
+        return Applicability::ProductNotDeclared(&product.value);
+    }
+    if !activity.on_plan(plan) {
+        return Applicability::NotOnPlan;
+    }
+    if activity.product.is_none() && !products.is_empty() {
+        let replacements: Vec<&Activity> = pack
+            .overriders(activity.id())
+            .filter(|o| {
+                o.product
+                    .as_ref()
+                    .is_some_and(|p| products.contains(p.value.as_str()))
+            })
+            .collect();
+        let covered: BTreeSet<&str> = replacements
+            .iter()
+            .filter_map(|o| o.product.as_ref().map(|p| p.value.as_str()))
+            .collect();
+        if covered.len() == products.len() {
+            return Applicability::Overridden(replacements);
+        }
+    }
+    Applicability::Applies
+}
+
+pub fn check(ctx: &FileContext<'_>, sink: &mut Sink) {
+    let file = ctx.file;
+    let pack: &Pack = ctx.pack;
+    let src = &file.source;
+    let products: BTreeSet<&str> = file.products().map(|p| p.value.as_str()).collect();
+    // Roles covered by a team, per declared activity; `None` once a finding was reported.
+    let mut covered: BTreeMap<&str, Option<RoleSet>> = BTreeMap::new();
+
+    for decl in file.declarations() {
+        let Some(activity) = pack.activity(&decl.activity.value) else {
+            sink.push(
+                UnknownActivity {
+                    written: &decl.activity,
+                    pack,
+                }
+                .report(src),
+            );
+            continue;
+        };
+        let id = activity.id();
+        let key = decl.activity.span;
+        let inapplicable = match applicability(pack, activity, ctx.plan, &products) {
+            Applicability::Applies => None,
+            Applicability::ProductNotDeclared(product) => Some(
+                ProductNotDeclared {
+                    key,
+                    activity,
+                    pack,
+                    product,
+                }
+                .report(src),
+            ),
+            Applicability::NotOnPlan => file.plan.as_ref().map(|plan| {
+                ActivityNotInPlan {
+                    key,
+                    activity,
+                    pack,
+                    plan: &plan.value,
+                }
+                .report(src)
+            }),
+            Applicability::Overridden(replacements) => Some(
+                ActivityOverridden {
+                    key,
+                    activity,
+                    pack,
+                    replacements,
+                }
+                .report(src),
+            ),
+        };
+        if let Some(finding) = inapplicable {
+            sink.push(finding);
+            covered.insert(id, None);
+            continue;
+        }
+        let before = sink.findings().len();
+        let roles = check_declaration(ctx, decl, activity, sink);
+        let clean = sink.findings().len() == before;
+        covered.insert(id, clean.then_some(roles));
+    }
+
+    let anchor = file.anchor();
+    for activity in &pack.activities {
+        if !activity.is_duty()
+            || !matches!(
+                applicability(pack, activity, ctx.plan, &products),
+                Applicability::Applies
+            )
+        {
+            continue;
+        }
+        let declared = covered.get(activity.id());
+        let roles = match declared {
+            Some(None) => continue,
+            Some(Some(roles)) => *roles,
+            None => RoleSet::EMPTY,
+        };
+        let missing = activity
+            .customer
+            .value
+            .intersection(RoleSet::DUTY)
+            .difference(roles);
+        if !missing.is_empty() {
+            sink.push(
+                UnownedDuty {
+                    anchor,
+                    activity,
+                    pack,
+                    plan: ctx.plan,
+                    service: file.service(),
+                    missing,
+                    declared: declared.is_some(),
+                }
+                .report(src),
+            );
+        }
+    }
+}
+
+/// Checks one declaration of an applicable activity; returns the R/A roles it gives a team.
+fn check_declaration(
+    ctx: &FileContext<'_>,
+    decl: &Declaration,
+    activity: &Activity,
+    sink: &mut Sink,
+) -> RoleSet {
+    let file = ctx.file;
+    let pack: &Pack = ctx.pack;
+    let src = &file.source;
+    let share = activity.customer.value;
+
+    if let Some(registry) = &file.teams {
+        let names: Vec<&str> = registry
+            .value
+            .value
+            .iter()
+            .map(|t| t.name.value.as_str())
+            .collect();
+        for team in decl.teams() {
+            if !names.contains(&team.value.as_str()) {
+                sink.push(
+                    UnknownTeam {
+                        team,
+                        registry: names.clone(),
+                        registry_key: registry.key,
+                        provider: pack.id(),
+                        activity: Some(activity.id()),
+                    }
+                    .report(src),
+                );
+            }
+        }
+    }
+
+    match &decl.form {
+        DeclarationForm::Shorthand(team) => {
+            let duty = share.intersection(RoleSet::DUTY);
+            if duty.is_empty() {
+                sink.push(
+                    ClaimsProviderDuty {
+                        span: decl.span,
+                        activity,
+                        pack,
+                        plan: ctx.plan,
+                        claimed: RoleSet::DUTY,
+                        teams: vec![team.value.as_str()],
+                        shorthand: true,
+                    }
+                    .report(src),
+                );
+            }
+            duty
+        }
+        DeclarationForm::Explicit(claims) => {
+            let mut roles = RoleSet::EMPTY;
+            let offending: Vec<_> = claims
+                .iter()
+                .filter(|c| {
+                    !c.teams.is_empty() && RoleSet::DUTY.contains(c.role) && !share.contains(c.role)
+                })
+                .collect();
+            if let Some(first) = offending.first() {
+                let claimed: RoleSet = offending.iter().map(|c| c.role).collect();
+                let mut teams: Vec<&str> = offending
+                    .iter()
+                    .flat_map(|c| c.teams.iter().map(|t| t.value.as_str()))
+                    .collect();
+                teams.dedup();
+                let mut finding = ClaimsProviderDuty {
+                    span: first.span,
+                    activity,
+                    pack,
+                    plan: ctx.plan,
+                    claimed,
+                    teams,
+                    shorthand: false,
+                }
+                .report(src);
+                for other in &offending[1..] {
+                    finding = finding.also(other.span, "also claimed");
+                }
+                sink.push(finding);
+            }
+            for claim in claims {
+                if claim.teams.is_empty() {
+                    continue;
+                }
+                roles.insert(claim.role);
+                if claim.role == Role::Accountable {
+                    let distinct: BTreeSet<&str> =
+                        claim.teams.iter().map(|t| t.value.as_str()).collect();
+                    if distinct.len() > 1 {
+                        sink.push(
+                            MultipleAccountable {
+                                span: claim.value_span,
+                                activity,
+                                pack,
+                                teams: claim.teams.iter().map(|t| t.value.as_str()).collect(),
+                            }
+                            .report(src),
+                        );
+                    }
+                }
+            }
+            roles.intersection(RoleSet::DUTY)
+        }
+    }
+}

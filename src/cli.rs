@@ -1,0 +1,105 @@
+//! The command line: clap types only. They are turned once into [`crate::settings::Settings`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  raci-lint                          check the ownership files under the current folder
+  raci-lint infra/ services/billing  check only these folders
+  raci-lint --format json .          machine-readable report on stdout
+  raci-lint --packs rules/ .         add your own rule packs (a file or a folder)
+  raci-lint --strict --deny-warnings fail on unowned duties too
+
+Exit status: 0 no error, 1 error findings, 2 usage, configuration, pack or I/O error.";
+
+/// Checks infrastructure repositories' ownership files against hosting providers' RACI matrices.
+#[derive(Debug, Parser)]
+#[command(
+    name = "raci-lint",
+    version,
+    about,
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check ownership files (the default when no subcommand is given)
+    #[command(after_help = EXAMPLES)]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Diagnostics with source snippets, for people
+    Human,
+    /// The JSON report, version 1
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human, help_heading = "Output")]
+    pub format: Format,
+
+    /// Write the report to FILE (atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// When to use colour in human output (NO_COLOR is honoured with auto)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN", help_heading = "Output")]
+    pub color: ColorChoice,
+
+    /// Print findings only: no summary line
+    #[arg(long, short = 'q', conflicts_with = "verbose", help_heading = "Output")]
+    pub quiet: bool,
+
+    /// Also list the packs loaded and the ownership files checked (on stderr)
+    #[arg(long, short = 'v', help_heading = "Output")]
+    pub verbose: bool,
+
+    /// Add a rule pack file, or a folder of them; repeatable. A pack with a built-in
+    /// provider's id replaces the built-in pack
+    #[arg(long = "packs", value_name = "PATH", help_heading = "Rules")]
+    pub packs: Vec<PathBuf>,
+
+    /// Treat unowned-duty and performs-provider-duty as errors
+    #[arg(long, help_heading = "Severity")]
+    pub strict: bool,
+
+    /// Fail (exit 1) when there is any warning
+    #[arg(long, help_heading = "Severity")]
+    pub deny_warnings: bool,
+}
+
+impl Cli {
+    /// The check arguments, whether given after `check` or without it.
+    pub fn into_check(self) -> CheckArgs {
+        match self.command {
+            Some(Command::Check(args)) => args,
+            None => self.check,
+        }
+    }
+}

@@ -1,0 +1,531 @@
+//! One type per kind of finding, each turning its facts into a located [`Finding`]: every
+//! message and help text raci-lint prints is written here and nowhere else.
+
+use std::sync::Arc;
+
+use super::{Code, Finding};
+use crate::model::{Activity, Pack, RoleSet};
+use crate::source::{SourceFile, Sp, Span};
+use crate::suggest;
+
+/// "Server OS patching and updates (server-os-patching)".
+fn activity_name(activity: &Activity) -> String {
+    format!("{} ({})", activity.title, activity.id())
+}
+
+fn on_plan(plan: Option<&str>) -> String {
+    plan.map(|p| format!(" on the {p} plan"))
+        .unwrap_or_default()
+}
+
+fn quoted_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let items: Vec<String> = items.into_iter().map(|i| format!("`{i}`")).collect();
+    items.join(", ")
+}
+
+fn did_you_mean_or<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+    what: &str,
+) -> String {
+    let known = quoted_list(candidates.clone());
+    match suggest::hint(word, candidates) {
+        Some(hint) => format!("{hint} ({what}: {known})"),
+        None if known.is_empty() => format!("there are no {what}"),
+        None => format!("{what}: {known}"),
+    }
+}
+
+pub struct UnknownProvider<'a> {
+    pub written: &'a Sp<String>,
+    pub known: Vec<&'a str>,
+    pub broken: bool,
+}
+
+impl UnknownProvider<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let help = if self.broken {
+            format!(
+                "the rule pack for `{}` has errors (reported above) and was not loaded; fix the pack",
+                self.written.value
+            )
+        } else {
+            did_you_mean_or(
+                &self.written.value,
+                self.known.iter().copied(),
+                "known providers",
+            ) + "; a provider of your own needs a rule pack, given with `--packs`"
+        };
+        Finding::new(
+            Code::UnknownProvider,
+            format!("unknown provider `{}`", self.written.value),
+        )
+        .at(src, self.written.span, "no rule pack has this provider id")
+        .help(help)
+        .subject(self.written.value.clone())
+    }
+}
+
+pub struct UnknownOffering<'a> {
+    pub written: &'a Sp<String>,
+    pub pack: &'a Pack,
+}
+
+impl UnknownOffering<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let ids = self.pack.offerings.iter().map(|o| o.id.value.as_str());
+        Finding::new(
+            Code::UnknownOffering,
+            format!(
+                "{} has no offering `{}`",
+                self.pack.name, self.written.value
+            ),
+        )
+        .at(src, self.written.span, "unknown offering")
+        .help(did_you_mean_or(&self.written.value, ids, "its offerings"))
+        .provider(self.pack.id())
+        .subject(self.written.value.clone())
+    }
+}
+
+pub struct MissingPlan<'a> {
+    pub provider_value: Span,
+    pub pack: &'a Pack,
+}
+
+impl MissingPlan<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let ids: Vec<&str> = self
+            .pack
+            .plans
+            .iter()
+            .map(|p| p.id.value.as_str())
+            .collect();
+        Finding::new(
+            Code::MissingPlan,
+            format!(
+                "{} has plans and this file names none: its matrix differs by plan",
+                self.pack.name
+            ),
+        )
+        .at(src, self.provider_value, "this provider needs a `plan`")
+        .help(format!(
+            "add `plan:` with the plan you subscribe to, one of {}",
+            quoted_list(ids)
+        ))
+        .provider(self.pack.id())
+    }
+}
+
+pub struct UnknownPlan<'a> {
+    pub written: &'a Sp<String>,
+    pub pack: &'a Pack,
+}
+
+impl UnknownPlan<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let finding = if self.pack.plans.is_empty() {
+            Finding::new(
+                Code::UnknownPlan,
+                format!(
+                    "{} has no plans, but this file names plan `{}`",
+                    self.pack.name, self.written.value
+                ),
+            )
+            .at(src, self.written.span, "this provider has no plans")
+            .help("remove the `plan:` line")
+        } else {
+            let ids = self.pack.plans.iter().map(|p| p.id.value.as_str());
+            Finding::new(
+                Code::UnknownPlan,
+                format!("{} has no plan `{}`", self.pack.name, self.written.value),
+            )
+            .at(src, self.written.span, "unknown plan")
+            .help(did_you_mean_or(&self.written.value, ids, "its plans"))
+        };
+        finding
+            .provider(self.pack.id())
+            .subject(self.written.value.clone())
+    }
+}
+
+pub struct UnknownProduct<'a> {
+    pub written: &'a Sp<String>,
+    pub pack: &'a Pack,
+}
+
+impl UnknownProduct<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let ids = self.pack.products.iter().map(|p| p.id.value.as_str());
+        Finding::new(
+            Code::UnknownProduct,
+            format!("{} has no product `{}`", self.pack.name, self.written.value),
+        )
+        .at(src, self.written.span, "unknown product")
+        .help(did_you_mean_or(&self.written.value, ids, "its products"))
+        .provider(self.pack.id())
+        .subject(self.written.value.clone())
+    }
+}
+
+pub struct UnknownActivity<'a> {
+    pub written: &'a Sp<String>,
+    pub pack: &'a Pack,
+}
+
+impl UnknownActivity<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let ids = self.pack.activities.iter().map(|a| a.id());
+        let help = match suggest::hint(&self.written.value, ids) {
+            Some(hint) => hint,
+            None => format!(
+                "`raci-lint explain` and the {} rule pack list its activity ids",
+                self.pack.name
+            ),
+        };
+        Finding::new(
+            Code::UnknownActivity,
+            format!(
+                "unknown activity `{}`: {} has no such activity",
+                self.written.value, self.pack.name
+            ),
+        )
+        .at(src, self.written.span, "not an activity of this provider")
+        .help(help)
+        .provider(self.pack.id())
+        .subject(self.written.value.clone())
+    }
+}
+
+pub struct ActivityNotInPlan<'a> {
+    pub key: Span,
+    pub activity: &'a Activity,
+    pub pack: &'a Pack,
+    pub plan: &'a Sp<String>,
+}
+
+impl ActivityNotInPlan<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        Finding::new(
+            Code::ActivityNotInPlan,
+            format!(
+                "{} is not on the {} plan: {} lists it for {} only",
+                activity_name(self.activity),
+                self.plan.value,
+                self.pack.name,
+                self.activity.plans_text()
+            ),
+        )
+        .at(src, self.key, "not part of this plan")
+        .also(self.plan.span, "the file's plan")
+        .help(format!(
+            "remove `{}` from `responsibilities`, or change `plan` if you subscribe to another plan",
+            self.activity.id()
+        ))
+        .provider(self.pack.id())
+        .activity(self.activity.id())
+    }
+}
+
+pub struct ProductNotDeclared<'a> {
+    pub key: Span,
+    pub activity: &'a Activity,
+    pub pack: &'a Pack,
+    pub product: &'a str,
+}
+
+impl ProductNotDeclared<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        Finding::new(
+            Code::ProductNotDeclared,
+            format!(
+                "{} belongs to the {} product `{}`, which this file does not declare",
+                activity_name(self.activity),
+                self.pack.name,
+                self.product
+            ),
+        )
+        .at(src, self.key, "product activity")
+        .help(format!(
+            "add `{}` to `products`, or remove this declaration",
+            self.product
+        ))
+        .provider(self.pack.id())
+        .activity(self.activity.id())
+    }
+}
+
+pub struct ClaimsProviderDuty<'a> {
+    pub span: Span,
+    pub activity: &'a Activity,
+    pub pack: &'a Pack,
+    pub plan: Option<&'a str>,
+    /// The roles claimed that the customer share lacks.
+    pub claimed: RoleSet,
+    pub teams: Vec<&'a str>,
+    pub shorthand: bool,
+}
+
+impl ClaimsProviderDuty<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let a = self.activity;
+        let provider_roles = a.provider.value;
+        let share = a.customer.value;
+        let teams = quoted_list(self.teams.iter().copied());
+        let team_word = if self.teams.len() == 1 {
+            "team"
+        } else {
+            "teams"
+        };
+        let what = if self.shorthand {
+            "to hold it".to_owned()
+        } else {
+            self.claimed.names()
+        };
+        let message = format!(
+            "{} is {}'s duty{}: {} is {}, the customer {}; yet {team_word} {teams} {} declared {what}",
+            activity_name(a),
+            self.pack.name,
+            on_plan(self.plan),
+            self.pack.name,
+            provider_roles.names(),
+            if share.is_empty() {
+                "has no role".to_owned()
+            } else {
+                format!("is {}", share.names())
+            },
+            if self.teams.len() == 1 { "is" } else { "are" },
+        );
+        let allowed = share.intersection(RoleSet::DUTY).is_empty();
+        let help = if self.shorthand && allowed {
+            format!(
+                "remove this line, or keep the team informed with `{}: {{ informed: {} }}`; if your contract with {} differs, add a waiver with the reason",
+                a.id(),
+                self.teams.first().copied().unwrap_or("team"),
+                self.pack.name
+            )
+        } else {
+            format!(
+                "drop the {} role{} here (the customer may be {}), or add a waiver with the reason if your contract with {} differs",
+                self.claimed.letters(),
+                if self.claimed.iter().count() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                share.claimable().names(),
+                self.pack.name
+            )
+        };
+        Finding::new(Code::ClaimsProviderDuty, message)
+            .at(src, self.span, format!("claims {}'s duty", self.pack.name))
+            .help(help)
+            .provider(self.pack.id())
+            .activity(a.id())
+    }
+}
+
+pub struct MultipleAccountable<'a> {
+    pub span: Span,
+    pub activity: &'a Activity,
+    pub pack: &'a Pack,
+    pub teams: Vec<&'a str>,
+}
+
+impl MultipleAccountable<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        Finding::new(
+            Code::MultipleAccountable,
+            format!(
+                "{} has {} accountable teams ({}): exactly one team is accountable for an activity",
+                activity_name(self.activity),
+                self.teams.len(),
+                quoted_list(self.teams.iter().copied())
+            ),
+        )
+        .at(src, self.span, "more than one accountable team")
+        .help("keep one team under `accountable`; the others can be `responsible` or `consulted`")
+        .provider(self.pack.id())
+        .activity(self.activity.id())
+    }
+}
+
+pub struct UnknownTeam<'a> {
+    pub team: &'a Sp<String>,
+    pub registry: Vec<&'a str>,
+    pub registry_key: Span,
+    pub provider: &'a str,
+    pub activity: Option<&'a str>,
+}
+
+impl UnknownTeam<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let mut finding = Finding::new(
+            Code::UnknownTeam,
+            format!(
+                "team `{}` is not in this file's `teams` registry",
+                self.team.value
+            ),
+        )
+        .at(src, self.team.span, "unknown team")
+        .also(self.registry_key, "the registry")
+        .help(
+            did_you_mean_or(
+                &self.team.value,
+                self.registry.iter().copied(),
+                "registered teams",
+            ) + "; or add the team under `teams`",
+        )
+        .provider(self.provider)
+        .subject(self.team.value.clone());
+        if let Some(activity) = self.activity {
+            finding = finding.activity(activity);
+        }
+        finding
+    }
+}
+
+pub struct UnownedDuty<'a> {
+    pub anchor: Span,
+    pub activity: &'a Activity,
+    pub pack: &'a Pack,
+    pub plan: Option<&'a str>,
+    pub service: Option<&'a str>,
+    pub missing: RoleSet,
+    /// The activity is declared, but without every R/A role.
+    pub declared: bool,
+}
+
+impl UnownedDuty<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let a = self.activity;
+        let service = self
+            .service
+            .map(|s| format!(" for service `{s}`"))
+            .unwrap_or_default();
+        let help = if self.declared {
+            let keys: Vec<&str> = self.missing.iter().map(|r| r.key()).collect();
+            format!(
+                "add {} to `{}` under `responsibilities`",
+                keys.iter()
+                    .map(|k| format!("`{k}: <team>`"))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                a.id()
+            )
+        } else {
+            format!(
+                "add `{}: <team>` under `responsibilities` to name the team that holds it",
+                a.id()
+            )
+        };
+        Finding::new(
+            Code::UnownedDuty,
+            format!(
+                "no team holds the customer's {} role{} for {}{}{}: the customer is {} and {} is {}",
+                self.missing.names(),
+                if self.missing.iter().count() == 1 { "" } else { "s" },
+                activity_name(a),
+                service,
+                on_plan(self.plan),
+                a.customer.value.names(),
+                self.pack.name,
+                a.provider.value.names(),
+            ),
+        )
+        .at(src, self.anchor, format!("no team for {}", a.id()))
+        .help(help)
+        .provider(self.pack.id())
+        .activity(a.id())
+    }
+}
+
+pub struct ActivityOverridden<'a> {
+    pub key: Span,
+    pub activity: &'a Activity,
+    pub pack: &'a Pack,
+    pub replacements: Vec<&'a Activity>,
+}
+
+impl ActivityOverridden<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let instead: Vec<&str> = self.replacements.iter().map(|a| a.id()).collect();
+        Finding::new(
+            Code::ActivityOverridden,
+            format!(
+                "{} does not apply: every product this file declares replaces it with its own activity",
+                activity_name(self.activity),
+            ),
+        )
+        .at(src, self.key, "replaced by a product activity")
+        .help(format!(
+            "declare {} instead",
+            quoted_list(instead.iter().copied())
+        ))
+        .provider(self.pack.id())
+        .activity(self.activity.id())
+    }
+}
+
+pub struct NoOwnershipFiles<'a> {
+    pub paths: &'a [String],
+    pub globs: &'a [String],
+}
+
+impl NoOwnershipFiles<'_> {
+    pub fn report(self) -> Finding {
+        Finding::new(
+            Code::NoOwnershipFiles,
+            format!(
+                "no ownership files found under {}",
+                quoted_list(self.paths.iter().map(String::as_str))
+            ),
+        )
+        .help(format!(
+            "raci-lint looks for files matching {} (ignoring what .gitignore ignores); create one, e.g. `raci.yaml` with `provider: sysbee`",
+            quoted_list(self.globs.iter().map(String::as_str))
+        ))
+        .at_path(self.paths.first().cloned().unwrap_or_else(|| ".".into()))
+    }
+}
+
+pub struct IoError<'a> {
+    pub path: &'a str,
+    pub error: String,
+}
+
+impl IoError<'_> {
+    pub fn report(self) -> Finding {
+        Finding::new(
+            Code::IoError,
+            format!("cannot read `{}`: {}", self.path, self.error),
+        )
+        .at_path(self.path)
+    }
+}
+
+/// Pack validation findings: small enough to share one type with a code per problem.
+pub struct PackProblem<'a> {
+    pub code: Code,
+    pub span: Span,
+    pub label: &'a str,
+    pub message: String,
+    pub help: Option<String>,
+    pub provider: &'a str,
+    pub activity: Option<&'a str>,
+}
+
+impl PackProblem<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let mut finding = Finding::new(self.code, self.message)
+            .at(src, self.span, self.label)
+            .provider(self.provider);
+        if let Some(help) = self.help {
+            finding = finding.help(help);
+        }
+        if let Some(activity) = self.activity {
+            finding = finding.activity(activity);
+        }
+        finding
+    }
+}

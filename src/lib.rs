@@ -1,0 +1,135 @@
+//! raci-lint checks ownership files in infrastructure repositories against hosting providers'
+//! RACI matrices. Data flows discover → load → check → render; [`check`] ties the first three
+//! together and returns a [`Report`] that [`render`] writes out.
+
+pub mod checks;
+pub mod cli;
+pub mod diag;
+pub mod discover;
+pub mod load;
+pub mod model;
+pub mod paths;
+pub mod render;
+pub mod settings;
+pub mod source;
+pub mod suggest;
+
+use diag::kinds::NoOwnershipFiles;
+use diag::{Code, Finding, Severity, Sink};
+use settings::Settings;
+
+/// Counts shown at the end of every report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// Ownership files found.
+    pub files: usize,
+    /// Files searched for evidence.
+    pub scanned: usize,
+    /// Files left out of the evidence search (binary, too large).
+    pub skipped: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+/// The outcome of a check run: sorted findings, counts, and what `--verbose` lists.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+    pub packs: Vec<String>,
+    pub checked: Vec<String>,
+}
+
+/// Exit statuses (DESIGN section 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// No error-severity finding.
+    Clean = 0,
+    /// At least one error-severity finding (or a warning with `--deny-warnings`).
+    Failed = 1,
+    /// Usage, configuration, pack or I/O error.
+    Broken = 2,
+}
+
+impl Report {
+    pub fn outcome(&self, deny_warnings: bool) -> Outcome {
+        if self
+            .findings
+            .iter()
+            .any(|f| f.code.is_fatal() && f.severity == Severity::Error)
+        {
+            Outcome::Broken
+        } else if self.summary.errors > 0 || (deny_warnings && self.summary.warnings > 0) {
+            Outcome::Failed
+        } else {
+            Outcome::Clean
+        }
+    }
+}
+
+/// Discover, load and check: everything but the output.
+pub fn check(settings: &Settings) -> Report {
+    let mut sink = Sink::default();
+    let mut report = Report::default();
+
+    let (packs, pack_findings) = load::registry::load(&settings.packs);
+    sink.extend(pack_findings);
+    report.packs = packs
+        .by_id
+        .values()
+        .map(|p| format!("{} ({})", p.id(), p.source.path))
+        .collect();
+
+    let ownership = discover::globset(&settings.ownership_globs);
+    let exclude = discover::globset(&settings.exclude);
+    let (ownership, exclude) = match (ownership, exclude) {
+        (Ok(o), Ok(e)) => (o, e),
+        (Err(e), _) | (_, Err(e)) => {
+            // Built-in defaults always compile; user globs arrive with the config file.
+            sink.push(Finding::new(Code::IoError, format!("bad glob: {e}")).at_path("."));
+            return finish(report, sink, settings);
+        }
+    };
+    let found = discover::discover(&settings.paths, &ownership, &exclude);
+    sink.extend(found.findings);
+    report.summary.files = found.ownership.len();
+    if found.ownership.is_empty() {
+        let shown: Vec<String> = settings.paths.iter().map(|p| paths::display(p)).collect();
+        sink.push(
+            NoOwnershipFiles {
+                paths: &shown,
+                globs: &settings.ownership_globs,
+            }
+            .report(),
+        );
+    }
+
+    for candidate in &found.ownership {
+        report.checked.push(candidate.display.clone());
+        let file = load::read::ownership_source(candidate)
+            .and_then(|source| load::ownership::load(&source));
+        match file {
+            Ok(file) => checks::ownership_file(&file, &packs, &mut sink),
+            Err(finding) => sink.push(finding),
+        }
+    }
+    finish(report, sink, settings)
+}
+
+fn finish(mut report: Report, sink: Sink, settings: &Settings) -> Report {
+    let mut findings = sink.into_sorted();
+    for finding in &mut findings {
+        if settings.strict && matches!(finding.code, Code::UnownedDuty | Code::PerformsProviderDuty)
+        {
+            finding.severity = Severity::Error;
+        }
+        match finding.severity {
+            Severity::Error => report.summary.errors += 1,
+            Severity::Warning => report.summary.warnings += 1,
+            Severity::Note => report.summary.notes += 1,
+        }
+    }
+    report.findings = findings;
+    report
+}

@@ -1,0 +1,159 @@
+//! Rule packs: YAML → [`Pack`] with spans. Structural problems (syntax, unknown keys, a role
+//! that is not R/A/C/I) are `pack-invalid-yaml`; semantic validation is `checks::pack`.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::yaml::{self, sp};
+use crate::diag::{Code, Finding};
+use crate::model::pack::Named;
+use crate::model::{Activity, EvidenceRule, Pack, PackOrigin, Role, RoleSet};
+use crate::source::{SourceFile, Sp};
+
+/// The built-in packs, compiled in: (file name, text).
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "rules/cegedim-cloud.yaml",
+        include_str!("../../rules/cegedim-cloud.yaml"),
+    ),
+    ("rules/sysbee.yaml", include_str!("../../rules/sysbee.yaml")),
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPack {
+    provider: RawProvider,
+    #[serde(default)]
+    plans: Vec<RawNamed>,
+    #[serde(default)]
+    products: Vec<RawNamed>,
+    #[serde(default)]
+    offerings: Vec<RawNamed>,
+    activities: Vec<RawActivity>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProvider {
+    id: Spanned<String>,
+    name: String,
+    source: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNamed {
+    id: Spanned<String>,
+    name: String,
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawActivity {
+    id: Spanned<String>,
+    title: String,
+    category: String,
+    plans: Option<Spanned<Vec<Spanned<String>>>>,
+    product: Option<Spanned<String>>,
+    provider: Spanned<Vec<Spanned<String>>>,
+    customer: Spanned<Vec<Spanned<String>>>,
+    comment: Option<String>,
+    overrides: Option<Spanned<String>>,
+    #[serde(default)]
+    evidence: Vec<RawEvidence>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEvidence {
+    id: Spanned<String>,
+    files: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    pattern: Spanned<String>,
+    description: Option<String>,
+}
+
+/// Parses a pack. A structural problem yields no pack and its finding; a bad role letter yields
+/// the pack (without that role) and a finding, so that validation still reports the rest.
+pub fn load(source: &Arc<SourceFile>, origin: PackOrigin) -> (Option<Pack>, Vec<Finding>) {
+    let raw: RawPack = match yaml::parse(source, Code::PackInvalidYaml) {
+        Ok(raw) => raw,
+        Err(finding) => return (None, vec![finding]),
+    };
+    let src: &SourceFile = source;
+    let mut findings = Vec::new();
+    let mut roles = |list: Spanned<Vec<Spanned<String>>>| -> Sp<RoleSet> {
+        let span = yaml::span(src, &list.referenced);
+        let mut set = RoleSet::EMPTY;
+        let mut whole = span;
+        for letter in list.value {
+            let letter = sp(src, letter);
+            whole = whole.to(letter.span);
+            match Role::from_letter(&letter.value) {
+                Some(role) => set.insert(role),
+                None => findings.push(
+                    Finding::new(
+                        Code::PackInvalidYaml,
+                        format!("`{}` is not a RACI role", letter.value),
+                    )
+                    .at(source, letter.span, "not R, A, C or I")
+                    .help("roles are written R, A, C or I, e.g. `customer: [A, R]`"),
+                ),
+            }
+        }
+        Sp::new(set, whole)
+    };
+    let named = |n: RawNamed| Named {
+        id: sp(src, n.id),
+        name: n.name,
+        description: n.description,
+    };
+    let list = |l: Vec<Spanned<String>>| -> Vec<Sp<String>> {
+        l.into_iter().map(|s| sp(src, s)).collect()
+    };
+    let activities = raw
+        .activities
+        .into_iter()
+        .map(|a| Activity {
+            id: sp(src, a.id),
+            title: a.title,
+            category: a.category,
+            plans: a.plans.map(|p| {
+                let p = sp(src, p);
+                Sp::new(list(p.value), p.span)
+            }),
+            product: a.product.map(|p| sp(src, p)),
+            provider: roles(a.provider),
+            customer: roles(a.customer),
+            comment: a.comment,
+            overrides: a.overrides.map(|o| sp(src, o)),
+            evidence: a
+                .evidence
+                .into_iter()
+                .map(|e| EvidenceRule {
+                    id: sp(src, e.id),
+                    files: list(e.files),
+                    exclude: list(e.exclude),
+                    pattern: sp(src, e.pattern),
+                    description: e.description,
+                })
+                .collect(),
+        })
+        .collect();
+    let pack = Pack {
+        source: Arc::clone(source),
+        origin,
+        id: sp(src, raw.provider.id),
+        name: raw.provider.name,
+        description: raw.provider.source,
+        plans: raw.plans.into_iter().map(named).collect(),
+        products: raw.products.into_iter().map(named).collect(),
+        offerings: raw.offerings.into_iter().map(named).collect(),
+        activities,
+    };
+    (Some(pack), findings)
+}

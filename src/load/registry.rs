@@ -1,0 +1,185 @@
+//! The packs in force for a run: the built-in packs, then the user's (`--packs`), which replace
+//! a built-in pack of the same provider id. A pack with an error is not used.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::pack;
+use crate::checks;
+use crate::diag::kinds::{IoError, PackProblem};
+use crate::diag::{Code, Finding, Severity, Sink};
+use crate::model::{Pack, PackOrigin, Packs};
+use crate::paths;
+use crate::source::SourceFile;
+
+/// Loads and validates one pack; returns it when it has no error, with all its findings.
+pub fn load_one(source: &Arc<SourceFile>, origin: PackOrigin) -> (Option<Pack>, Vec<Finding>) {
+    let (pack, mut findings) = pack::load(source, origin);
+    let Some(pack) = pack else {
+        return (None, findings);
+    };
+    let mut sink = Sink::default();
+    checks::pack::check(&pack, &mut sink);
+    findings.extend(sink.into_sorted());
+    let ok = !findings.iter().any(|f| f.severity == Severity::Error);
+    (ok.then_some(pack), findings)
+}
+
+/// The built-in packs, with their validation findings (the test suite keeps these to the
+/// documented warnings).
+pub fn builtin() -> (Vec<Pack>, Vec<Finding>) {
+    let mut packs = Vec::new();
+    let mut findings = Vec::new();
+    for (name, text) in pack::BUILTIN {
+        let source = SourceFile::new(*name, *text);
+        let (pack, found) = load_one(&source, PackOrigin::Builtin);
+        packs.extend(pack);
+        findings.extend(found);
+    }
+    (packs, findings)
+}
+
+/// Every pack in force, and the findings to report: errors of any pack, every finding of a
+/// user pack.
+pub fn load(user: &[PathBuf]) -> (Packs, Vec<Finding>) {
+    let mut packs = Packs::default();
+    let (builtin, builtin_findings) = builtin();
+    let mut findings: Vec<Finding> = builtin_findings
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    for pack in builtin {
+        packs.by_id.insert(pack.id().to_owned(), Arc::new(pack));
+    }
+
+    let mut user_ids = std::collections::BTreeSet::new();
+    for file in user_pack_files(user, &mut findings) {
+        let shown = paths::display(&file);
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(e) => {
+                findings.push(
+                    IoError {
+                        path: &shown,
+                        error: e.to_string(),
+                    }
+                    .report(),
+                );
+                continue;
+            }
+        };
+        let source = SourceFile::new(shown, text);
+        let (pack, found) = load_one(&source, PackOrigin::User);
+        let failed = pack.is_none();
+        findings.extend(found);
+        let Some(pack) = pack else {
+            if failed && let Some(id) = provider_id_of(&source) {
+                packs.broken.insert(id);
+            }
+            continue;
+        };
+        let id = pack.id().to_owned();
+        if !user_ids.insert(id.clone()) {
+            findings.push(
+                PackProblem {
+                    code: Code::PackDuplicateProvider,
+                    span: pack.id.span,
+                    label: "defined again here",
+                    message: format!("provider `{id}` is defined by more than one user pack"),
+                    help: Some("keep one pack per provider id".into()),
+                    provider: &id,
+                    activity: None,
+                }
+                .report(&source),
+            );
+            continue;
+        }
+        if packs
+            .get(&id)
+            .is_some_and(|p| p.origin == PackOrigin::Builtin)
+        {
+            findings.push(
+                PackProblem {
+                    code: Code::PackReplacesBuiltin,
+                    span: pack.id.span,
+                    label: "replaces the built-in pack",
+                    message: format!("this pack replaces the built-in `{id}` pack for this run"),
+                    help: Some("rename the provider id to keep the built-in pack as well".into()),
+                    provider: &id,
+                    activity: None,
+                }
+                .report(&source),
+            );
+        }
+        packs.broken.remove(&id);
+        packs.by_id.insert(id, Arc::new(pack));
+    }
+    (packs, findings)
+}
+
+/// The provider id of a pack that failed to load, if one can be read, so that ownership files
+/// naming it are told the pack is broken rather than unknown.
+fn provider_id_of(source: &SourceFile) -> Option<String> {
+    let mut in_provider = false;
+    for line in source.text.lines() {
+        if line.starts_with("provider:") {
+            in_provider = true;
+        } else if in_provider {
+            if let Some(id) = line.trim().strip_prefix("id:") {
+                return Some(id.trim().trim_matches(['"', '\'']).to_owned());
+            }
+            if !line.starts_with(' ') && !line.trim().is_empty() {
+                in_provider = false;
+            }
+        }
+    }
+    None
+}
+
+/// The pack files named by `--packs`: files as given, folders searched for `*.yaml`/`*.yml`,
+/// in sorted order so that the run does not depend on the file system's order.
+fn user_pack_files(paths: &[PathBuf], findings: &mut Vec<Finding>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => collect_yaml(path, &mut files, findings),
+            Ok(_) => files.push(path.clone()),
+            Err(e) => findings.push(
+                IoError {
+                    path: &paths::display(path),
+                    error: e.to_string(),
+                }
+                .report(),
+            ),
+        }
+    }
+    files
+}
+
+fn collect_yaml(dir: &Path, files: &mut Vec<PathBuf>, findings: &mut Vec<Finding>) {
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .require_git(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_yaml = entry
+                    .path()
+                    .extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml");
+                if is_yaml && entry.file_type().is_some_and(|t| !t.is_dir()) {
+                    files.push(entry.into_path());
+                }
+            }
+            Err(e) => findings.push(
+                IoError {
+                    path: &paths::display(dir),
+                    error: e.to_string(),
+                }
+                .report(),
+            ),
+        }
+    }
+}

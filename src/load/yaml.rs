@@ -1,0 +1,212 @@
+//! The one place that calls serde-saphyr: parsing options and budgets, span conversion, and
+//! turning a parse error into a finding that points at the problem.
+
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::{Location, Spanned};
+
+use crate::diag::{Code, Finding};
+use crate::source::{SourceFile, Sp, Span};
+use crate::suggest;
+
+/// Budgets sized for hand-written configuration: generous for any real file, small enough that
+/// alias bombs, deep nesting and huge documents stop at once.
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        with_snippet: false,
+        budget: serde_saphyr::budget! {
+            max_documents: 1,
+            max_depth: 64,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_nodes: 250_000,
+            max_events: 1_000_000,
+            max_total_scalar_bytes: 16 * 1024 * 1024,
+        },
+    }
+}
+
+/// Parses one YAML document of `source` into `T`; a problem becomes one finding of `code` at
+/// the first problem.
+pub fn parse<T: DeserializeOwned>(source: &Arc<SourceFile>, code: Code) -> Result<T, Finding> {
+    if is_blank(&source.text) {
+        return Err(Finding::new(code, "the file is empty: it holds no YAML document")
+            .at(source, Span::new(0, 0), "empty document")
+            .help(match code {
+                Code::PackInvalidYaml => "a rule pack needs at least `provider` and `activities`",
+                _ => "an ownership file needs at least `provider:`; delete the file if it is not used",
+            }));
+    }
+    serde_saphyr::from_str_with_options::<T>(&source.text, options())
+        .map_err(|e| error_finding(source, code, &e))
+}
+
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#')
+    })
+}
+
+/// Converts a serde-saphyr location into a byte span of `source`.
+pub fn span(source: &SourceFile, loc: &Location) -> Span {
+    if loc.line() == 0 {
+        return Span::new(0, 0);
+    }
+    let s = loc.span();
+    match (s.byte_offset(), s.byte_len()) {
+        (Some(start), Some(len)) => {
+            let start = usize::try_from(start)
+                .unwrap_or(usize::MAX)
+                .min(source.text.len());
+            let len = usize::try_from(len).unwrap_or(0);
+            Span::new(start, start.saturating_add(len).min(source.text.len()))
+        }
+        _ => {
+            let start = source.offset_of(
+                usize::try_from(loc.line()).unwrap_or(usize::MAX),
+                usize::try_from(loc.column()).unwrap_or(usize::MAX),
+            );
+            let chars = usize::try_from(s.len()).unwrap_or(0);
+            let end = source.text[start..]
+                .char_indices()
+                .nth(chars)
+                .map_or(source.text.len(), |(i, _)| start + i);
+            Span::new(start, end)
+        }
+    }
+}
+
+/// A spanned value in our own terms.
+pub fn sp<T>(source: &SourceFile, spanned: Spanned<T>) -> Sp<T> {
+    Sp::new(spanned.value, span(source, &spanned.referenced))
+}
+
+fn error_finding(source: &Arc<SourceFile>, code: Code, error: &serde_saphyr::Error) -> Finding {
+    let at = error
+        .location()
+        .map_or(Span::new(0, 0), |loc| span(source, &loc));
+    let raw = error.without_snippet().to_string();
+    let (message, label, help) = describe(&raw, code);
+    let mut finding = Finding::new(code, message).at(source, at, label);
+    if let Some(help) = help {
+        finding = finding.help(help);
+    }
+    finding
+}
+
+/// Rewords serde-saphyr's message for our users; returns (message, label, help).
+fn describe(raw: &str, code: Code) -> (String, String, Option<String>) {
+    // serde-saphyr appends " at line N, column M" (and alias notes); we show the span instead.
+    let text = raw
+        .split(" at line ")
+        .next()
+        .unwrap_or(raw)
+        .trim()
+        .to_owned();
+    let kind = if code == Code::PackInvalidYaml {
+        "a rule pack"
+    } else {
+        "an ownership file"
+    };
+    if let Some(rest) = text.strip_prefix("unknown field `") {
+        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let expected: Vec<&str> = expected
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ")
+            .split(", ")
+            .map(|s| s.trim_matches('`'))
+            .filter(|s| !s.is_empty() && !s.contains(' '))
+            .collect();
+        let known = if expected.is_empty() {
+            "no keys are allowed here".to_owned()
+        } else {
+            format!("known keys here: {}", expected.join(", "))
+        };
+        let help = match suggest::did_you_mean(field, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? ({known})"),
+            None => known,
+        };
+        return (
+            format!("unknown key `{field}` in {kind}"),
+            "unknown key".into(),
+            Some(help),
+        );
+    }
+    if let Some(rest) = text.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return (
+            format!("duplicate key `{key}`"),
+            "defined again here".into(),
+            Some("each key may appear once in a mapping: merge the two entries".into()),
+        );
+    }
+    if let Some(rest) = text.strip_prefix("missing field `") {
+        let field = rest.trim_end_matches('`');
+        return (
+            format!("missing required key `{field}`"),
+            format!("`{field}` is missing from this mapping"),
+            Some(format!("add `{field}:` to this mapping")),
+        );
+    }
+    if text.contains("Documents {") {
+        return (
+            "several YAML documents in one file".into(),
+            "a second document starts here".into(),
+            Some(format!(
+                "{kind} holds exactly one document: split it into separate files"
+            )),
+        );
+    }
+    if text.starts_with("budget breached") || text.contains("recursion limit") {
+        return (
+            format!("the YAML exceeds raci-lint's limits ({text})"),
+            "limit reached here".into(),
+            Some("this file nests too deeply or expands too many aliases for a hand-written file; simplify it".into()),
+        );
+    }
+    if text.contains("expected mapping start") {
+        return (
+            "expected a YAML mapping (`key: value` entries) here".into(),
+            "not a mapping".into(),
+            Some(format!(
+                "{kind} is a mapping, and so are `teams`, `responsibilities` and each explicit declaration"
+            )),
+        );
+    }
+    (format!("invalid YAML: {text}"), "here".into(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+    use crate::diag::Code;
+
+    #[test]
+    fn unknown_key_gets_did_you_mean() {
+        let (m, _, help) = describe(
+            "unknown field `responsibilites`, expected one of `service`, `provider`, `responsibilities` at line 3, column 1",
+            Code::InvalidYaml,
+        );
+        assert_eq!(m, "unknown key `responsibilites` in an ownership file");
+        assert_eq!(
+            help.as_deref(),
+            Some(
+                "did you mean `responsibilities`? (known keys here: service, provider, responsibilities)"
+            )
+        );
+    }
+
+    #[test]
+    fn duplicate_key_is_reworded() {
+        let (m, _, _) = describe(
+            "duplicate mapping key: provider, set DuplicateKeyPolicy in Options if acceptable at line 2, column 1",
+            Code::InvalidYaml,
+        );
+        assert_eq!(m, "duplicate key `provider`");
+    }
+}

@@ -1,0 +1,136 @@
+//! Rule packs: one provider's matrix of activities, as loaded and validated.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use super::RoleSet;
+use crate::source::{SourceFile, Sp};
+
+/// Where a pack came from: compiled in, or a user's file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PackOrigin {
+    Builtin,
+    User,
+}
+
+#[derive(Clone, Debug)]
+pub struct Named {
+    pub id: Sp<String>,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct EvidenceRule {
+    pub id: Sp<String>,
+    pub files: Vec<Sp<String>>,
+    pub exclude: Vec<Sp<String>>,
+    pub pattern: Sp<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Activity {
+    pub id: Sp<String>,
+    pub title: String,
+    pub category: String,
+    /// `None`: every plan of the provider.
+    pub plans: Option<Sp<Vec<Sp<String>>>>,
+    pub product: Option<Sp<String>>,
+    pub provider: Sp<RoleSet>,
+    pub customer: Sp<RoleSet>,
+    pub comment: Option<String>,
+    pub overrides: Option<Sp<String>>,
+    pub evidence: Vec<EvidenceRule>,
+}
+
+impl Activity {
+    pub fn id(&self) -> &str {
+        &self.id.value
+    }
+
+    pub fn on_plan(&self, plan: Option<&str>) -> bool {
+        match (&self.plans, plan) {
+            (None, _) => true,
+            (Some(plans), Some(plan)) => plans.value.iter().any(|p| p.value == plan),
+            (Some(_), None) => false,
+        }
+    }
+
+    /// The plans this activity is on, for messages: "every plan" or "the self-service plan".
+    pub fn plans_text(&self) -> String {
+        match &self.plans {
+            None => "every plan".to_owned(),
+            Some(plans) => {
+                let ids: Vec<&str> = plans.value.iter().map(|p| p.value.as_str()).collect();
+                let plural = if ids.len() == 1 { "plan" } else { "plans" };
+                format!("the {} {plural}", ids.join(", "))
+            }
+        }
+    }
+
+    /// An activity is a duty when the customer share includes R or A.
+    pub fn is_duty(&self) -> bool {
+        !self.customer.value.intersection(RoleSet::DUTY).is_empty()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Pack {
+    pub source: Arc<SourceFile>,
+    pub origin: PackOrigin,
+    pub id: Sp<String>,
+    pub name: String,
+    pub description: Option<String>,
+    pub plans: Vec<Named>,
+    pub products: Vec<Named>,
+    pub offerings: Vec<Named>,
+    pub activities: Vec<Activity>,
+}
+
+impl Pack {
+    pub fn id(&self) -> &str {
+        &self.id.value
+    }
+
+    pub fn activity(&self, id: &str) -> Option<&Activity> {
+        self.activities.iter().find(|a| a.id.value == id)
+    }
+
+    pub fn has_plan(&self, id: &str) -> bool {
+        self.plans.iter().any(|p| p.id.value == id)
+    }
+
+    pub fn has_product(&self, id: &str) -> bool {
+        self.products.iter().any(|p| p.id.value == id)
+    }
+
+    pub fn has_offering(&self, id: &str) -> bool {
+        self.offerings.iter().any(|p| p.id.value == id)
+    }
+
+    /// The product activities that override the generic activity `generic`.
+    pub fn overriders<'a>(&'a self, generic: &'a str) -> impl Iterator<Item = &'a Activity> + 'a {
+        self.activities
+            .iter()
+            .filter(move |a| a.overrides.as_ref().is_some_and(|o| o.value == generic))
+    }
+}
+
+/// The packs in force for a run, by provider id.
+#[derive(Clone, Debug, Default)]
+pub struct Packs {
+    pub by_id: BTreeMap<String, Arc<Pack>>,
+    /// Providers whose user pack had errors: files naming them are told so.
+    pub broken: BTreeSet<String>,
+}
+
+impl Packs {
+    pub fn get(&self, id: &str) -> Option<&Arc<Pack>> {
+        self.by_id.get(id)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.by_id.keys().map(String::as_str)
+    }
+}

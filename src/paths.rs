@@ -1,0 +1,44 @@
+//! How paths are shown to users: relative to the current folder where possible, `/`-separated,
+//! without a leading `./`.
+
+use std::path::{Component, Path};
+
+pub fn display(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let rel = match &cwd {
+        Some(cwd) if path.is_absolute() => path.strip_prefix(cwd).unwrap_or(path),
+        _ => path,
+    };
+    let parts: Vec<String> = rel
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| match c {
+            Component::RootDir => String::new(),
+            other => other.as_os_str().to_string_lossy().into_owned(),
+        })
+        .collect();
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display;
+    use std::path::Path;
+
+    #[test]
+    fn paths_are_relative_and_slash_separated() {
+        assert_eq!(display(Path::new("./infra/raci.yaml")), "infra/raci.yaml");
+        assert_eq!(display(Path::new(".")), ".");
+        assert_eq!(display(Path::new("fixtures/demo")), "fixtures/demo");
+        assert_eq!(
+            display(Path::new("/nowhere/raci.yaml")),
+            "/nowhere/raci.yaml"
+        );
+        let here = std::env::current_dir().unwrap().join("a/raci.yaml");
+        assert_eq!(display(&here), "a/raci.yaml");
+    }
+}

@@ -1,0 +1,72 @@
+//! The JSON report, version 1 (DESIGN section 7). Field names and presence are part of the
+//! contract: optional fields are left out, never `null`.
+
+use serde::Serialize;
+
+use crate::diag::{Finding, fingerprint};
+use crate::{Report, Summary};
+
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    activity: Option<&'a str>,
+    fingerprint: String,
+}
+
+impl<'a> From<&'a Finding> for JsonDiagnostic<'a> {
+    fn from(f: &'a Finding) -> Self {
+        let start = f.start();
+        let end = f.end();
+        JsonDiagnostic {
+            code: f.code.as_str(),
+            severity: f.severity.as_str(),
+            message: &f.message,
+            help: f.help.as_deref(),
+            path: f.path.as_deref().unwrap_or("."),
+            line: start.map(|p| p.line),
+            column: start.map(|p| p.column),
+            end_line: end.map(|p| p.line),
+            end_column: end.map(|p| p.column),
+            provider: f.provider.as_deref(),
+            activity: f.activity.as_deref(),
+            fingerprint: fingerprint::of(f),
+        }
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let json = JsonReport {
+        version: VERSION,
+        diagnostics: report.findings.iter().map(JsonDiagnostic::from).collect(),
+        summary: &report.summary,
+    };
+    // Serialising plain strings and integers cannot fail.
+    let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,88 @@
+//! Output: the only code that writes to stdout or stderr. Each format turns a [`Report`] into
+//! text; [`write`] sends it to stdout or, atomically, to `--output`.
+
+mod human;
+mod json;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use crate::Report;
+use crate::cli::{ColorChoice, Format};
+use crate::settings::Settings;
+
+/// Renders the report in the chosen format and writes it where the settings say.
+pub fn write(report: &Report, settings: &Settings) -> io::Result<()> {
+    if settings.verbose {
+        verbose(report)?;
+    }
+    let to_terminal = settings.output.is_none() && io::stdout().is_terminal();
+    let text = match settings.format {
+        Format::Human => {
+            let color = match settings.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            let width = if to_terminal {
+                terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0))
+            } else {
+                100
+            };
+            human::render(
+                report,
+                &human::Style {
+                    color,
+                    width,
+                    quiet: settings.quiet,
+                },
+            )
+        }
+        Format::Json => json::render(report),
+    };
+    match &settings.output {
+        Some(path) => write_atomically(path, text.as_bytes()),
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()
+        }
+    }
+}
+
+/// Writes through a temporary file in the same folder, renamed over the target: a reader never
+/// sees half a report, and a failed run leaves the old file as it was.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn verbose(report: &Report) -> io::Result<()> {
+    let mut err = io::stderr().lock();
+    for pack in &report.packs {
+        writeln!(err, "pack: {pack}")?;
+    }
+    for file in &report.checked {
+        writeln!(err, "checked: {file}")?;
+    }
+    Ok(())
+}
+
+/// A message for stderr when the run itself failed (the report could not be written).
+pub fn fatal(message: &str) {
+    let _ = writeln!(io::stderr(), "raci-lint: error: {message}");
+}
+
+/// Prints a clap error or help text.
+pub fn clap_error(error: &clap::Error) {
+    let _ = error.print();
+}

@@ -1,0 +1,64 @@
+//! Did-you-mean: the closest known name to a misspelt one, if any is close enough.
+
+/// The candidate closest to `word` by edit distance, if it is within about a third of the
+/// word's length (so `sysbe` finds `sysbee` but `gcp` finds nothing).
+pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != word)
+        .map(|c| (strsim::levenshtein(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|(da, a), (db, b)| {
+            da.cmp(db).then_with(|| {
+                strsim::jaro_winkler(word, b)
+                    .total_cmp(&strsim::jaro_winkler(word, a))
+                    .then_with(|| a.cmp(b))
+            })
+        })
+        .map(|(_, c)| c)
+}
+
+/// " Did you mean `x`?" or nothing, to end a help text.
+pub fn hint<'a, I>(word: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    did_you_mean(word, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn suggestions_cover_typos_and_refuse_strangers() {
+        let cases: &[(&str, &[&str], Option<&str>)] = &[
+            ("sysbe", &["sysbee", "cegedim-cloud"], Some("sysbee")),
+            (
+                "self-servce",
+                &["self-service", "on-request"],
+                Some("self-service"),
+            ),
+            (
+                "responsibilites",
+                &["responsibilities", "provider"],
+                Some("responsibilities"),
+            ),
+            ("platfrom", &["platform", "data"], Some("platform")),
+            ("gcp", &["sysbee", "cegedim-cloud"], None),
+            ("kubernetess", &["kubernetes", "kafka"], Some("kubernetes")),
+            ("plan", &["plan"], None),
+        ];
+        for (word, candidates, expected) in cases {
+            assert_eq!(
+                did_you_mean(word, candidates.iter().copied()),
+                *expected,
+                "{word}"
+            );
+        }
+    }
+}
