@@ -107,11 +107,19 @@ fn walk(
                 continue;
             }
         };
-        if entry.file_type().is_some_and(|t| t.is_dir()) {
-            continue;
-        }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
         if exclude.is_match(rel) || !ownership.is_match(rel) {
+            continue;
+        }
+        if entry.file_type().is_some_and(|t| t.is_dir()) {
+            // Named like an ownership file but not one: say so rather than skip it silently.
+            findings.push(
+                IoError {
+                    path: &paths::display(entry.path()),
+                    error: "is a folder, not an ownership file".into(),
+                }
+                .report(),
+            );
             continue;
         }
         found.insert(candidate(entry.path()));

@@ -92,9 +92,9 @@ pub fn check(settings: &Settings) -> Report {
         }
     };
     let found = discover::discover(&settings.paths, &ownership, &exclude);
-    sink.extend(found.findings);
     report.summary.files = found.ownership.len();
-    if found.ownership.is_empty() {
+    // A PATH that could not be read already has its io-error: "nothing found" would be noise.
+    if found.ownership.is_empty() && found.findings.is_empty() {
         let shown: Vec<String> = settings.paths.iter().map(|p| paths::display(p)).collect();
         sink.push(
             NoOwnershipFiles {
@@ -104,6 +104,7 @@ pub fn check(settings: &Settings) -> Report {
             .report(),
         );
     }
+    sink.extend(found.findings);
 
     for candidate in &found.ownership {
         report.checked.push(candidate.display.clone());

@@ -181,7 +181,6 @@ fn check_declaration(
                     UnknownTeam {
                         team,
                         registry: names.clone(),
-                        registry_key: registry.key,
                         provider: pack.id(),
                         activity: Some(activity.id()),
                     }

@@ -13,6 +13,15 @@ fn activity_name(activity: &Activity) -> String {
     format!("{} ({})", activity.title, activity.id())
 }
 
+/// "Sysbee is Responsible and Accountable", "the customer has no role".
+fn holds(party: &str, roles: RoleSet) -> String {
+    if roles.is_empty() {
+        format!("{party} has no role")
+    } else {
+        format!("{party} is {}", roles.names())
+    }
+}
+
 fn on_plan(plan: Option<&str>) -> String {
     plan.map(|p| format!(" on the {p} plan"))
         .unwrap_or_default()
@@ -46,7 +55,7 @@ impl UnknownProvider<'_> {
     pub fn report(self, src: &Arc<SourceFile>) -> Finding {
         let help = if self.broken {
             format!(
-                "the rule pack for `{}` has errors (reported above) and was not loaded; fix the pack",
+                "fix the errors reported in the pack of `{}`; this file is checked once it loads",
                 self.written.value
             )
         } else {
@@ -56,13 +65,24 @@ impl UnknownProvider<'_> {
                 "known providers",
             ) + "; a provider of your own needs a rule pack, given with `--packs`"
         };
-        Finding::new(
-            Code::UnknownProvider,
-            format!("unknown provider `{}`", self.written.value),
-        )
-        .at(src, self.written.span, "no rule pack has this provider id")
-        .help(help)
-        .subject(self.written.value.clone())
+        let (message, label) = if self.broken {
+            (
+                format!(
+                    "the rule pack of provider `{}` has errors and was not loaded",
+                    self.written.value
+                ),
+                "its pack is broken",
+            )
+        } else {
+            (
+                format!("unknown provider `{}`", self.written.value),
+                "no rule pack has this provider id",
+            )
+        };
+        Finding::new(Code::UnknownProvider, message)
+            .at(src, self.written.span, label)
+            .help(help)
+            .subject(self.written.value.clone())
     }
 }
 
@@ -283,17 +303,12 @@ impl ClaimsProviderDuty<'_> {
             self.claimed.names()
         };
         let message = format!(
-            "{} is {}'s duty{}: {} is {}, the customer {}; yet {team_word} {teams} {} declared {what}",
+            "{} is {}'s duty{}: {}, {}; yet {team_word} {teams} {} declared {what}",
             activity_name(a),
             self.pack.name,
             on_plan(self.plan),
-            self.pack.name,
-            provider_roles.names(),
-            if share.is_empty() {
-                "has no role".to_owned()
-            } else {
-                format!("is {}", share.names())
-            },
+            holds(&self.pack.name, provider_roles),
+            holds("the customer", share),
             if self.teams.len() == 1 { "is" } else { "are" },
         );
         let allowed = share.intersection(RoleSet::DUTY).is_empty();
@@ -353,7 +368,6 @@ impl MultipleAccountable<'_> {
 pub struct UnknownTeam<'a> {
     pub team: &'a Sp<String>,
     pub registry: Vec<&'a str>,
-    pub registry_key: Span,
     pub provider: &'a str,
     pub activity: Option<&'a str>,
 }
@@ -368,7 +382,6 @@ impl UnknownTeam<'_> {
             ),
         )
         .at(src, self.team.span, "unknown team")
-        .also(self.registry_key, "the registry")
         .help(
             did_you_mean_or(
                 &self.team.value,
@@ -422,15 +435,18 @@ impl UnownedDuty<'_> {
         Finding::new(
             Code::UnownedDuty,
             format!(
-                "no team holds the customer's {} role{} for {}{}{}: the customer is {} and {} is {}",
+                "no team holds the customer's {} role{} for {}{}{}: {}, {}",
                 self.missing.names(),
-                if self.missing.iter().count() == 1 { "" } else { "s" },
+                if self.missing.iter().count() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
                 activity_name(a),
                 service,
                 on_plan(self.plan),
-                a.customer.value.names(),
-                self.pack.name,
-                a.provider.value.names(),
+                holds("the customer", a.customer.value),
+                holds(&self.pack.name, a.provider.value),
             ),
         )
         .at(src, self.anchor, format!("no team for {}", a.id()))

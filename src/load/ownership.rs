@@ -286,10 +286,8 @@ fn declaration(
                     // A list's own span may stop at its opening bracket: stretch it over its
                     // items and the closing bracket of a flow list.
                     let value_span = teams.iter().fold(value_span, |s, t| s.to(t.span));
-                    let value_span = Span::new(
-                        value_span.start,
-                        past_flow_end(&src.text, value_span.end),
-                    );
+                    let value_span =
+                        Span::new(value_span.start, past_flow_end(&src.text, value_span.end));
                     Some(RoleClaim {
                         role,
                         span: key_span.to(value_span),

@@ -17,7 +17,21 @@ pub fn write(report: &Report, settings: &Settings) -> io::Result<()> {
         verbose(report)?;
     }
     let to_terminal = settings.output.is_none() && io::stdout().is_terminal();
-    let text = match settings.format {
+    let text = text(report, settings, to_terminal);
+    match &settings.output {
+        Some(path) => write_atomically(path, text.as_bytes()),
+        None => {
+            let mut out = io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()
+        }
+    }
+}
+
+/// The report as text in the chosen format; `to_terminal` decides colour (with `--color auto`)
+/// and width.
+pub fn text(report: &Report, settings: &Settings, to_terminal: bool) -> String {
+    match settings.format {
         Format::Human => {
             let color = match settings.color {
                 ColorChoice::Always => true,
@@ -41,14 +55,6 @@ pub fn write(report: &Report, settings: &Settings) -> io::Result<()> {
             )
         }
         Format::Json => json::render(report),
-    };
-    match &settings.output {
-        Some(path) => write_atomically(path, text.as_bytes()),
-        None => {
-            let mut out = io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()
-        }
     }
 }
 
