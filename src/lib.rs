@@ -106,16 +106,51 @@ pub fn check(settings: &Settings) -> Report {
     }
     sink.extend(found.findings);
 
-    for candidate in &found.ownership {
-        report.checked.push(candidate.display.clone());
+    report.checked = found.ownership.iter().map(|c| c.display.clone()).collect();
+    sink.extend(check_files(&found.ownership, &packs));
+    finish(report, sink, settings)
+}
+
+/// Loads and checks ownership files on every core. Files are independent; each worker keeps its
+/// own findings, and the final sort makes the output the same whatever the thread count.
+fn check_files(files: &[discover::Candidate], packs: &model::Packs) -> Vec<Finding> {
+    let one = |candidate: &discover::Candidate, sink: &mut Sink| {
         let file = load::read::ownership_source(candidate)
             .and_then(|source| load::ownership::load(&source));
         match file {
-            Ok(file) => checks::ownership_file(&file, &packs, &mut sink),
+            Ok(file) => checks::ownership_file(&file, packs, sink),
             Err(finding) => sink.push(finding),
         }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len().div_ceil(32))
+        .max(1);
+    if threads == 1 {
+        let mut sink = Sink::default();
+        files.iter().for_each(|c| one(c, &mut sink));
+        return sink.into_findings();
     }
-    finish(report, sink, settings)
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut sink = Sink::default();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(candidate) = files.get(i) else { break };
+                        one(candidate, &mut sink);
+                    }
+                    sink.into_findings()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 fn finish(mut report: Report, sink: Sink, settings: &Settings) -> Report {

@@ -153,3 +153,13 @@ fn output_is_sorted_by_path_line_column_code() {
     assert_eq!(keys, sorted);
     assert!(report.summary.files > 20);
 }
+
+#[test]
+fn repeated_runs_are_byte_identical() {
+    // Files are checked on several threads; the sorted output must not depend on scheduling.
+    let (first, _) = json(&["fixtures"]);
+    for _ in 0..5 {
+        let (again, _) = json(&["fixtures"]);
+        assert_eq!(again, first);
+    }
+}

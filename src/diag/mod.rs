@@ -177,10 +177,21 @@ impl Sink {
         &self.findings
     }
 
+    /// The findings in the order they were pushed.
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+
     /// The findings in the deterministic order every output uses.
-    pub fn into_sorted(mut self) -> Vec<Finding> {
-        self.findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        self.findings
+    pub fn into_sorted(self) -> Vec<Finding> {
+        // Positions are computed once per finding, not once per comparison.
+        let mut keyed: Vec<(Option<LineCol>, Finding)> =
+            self.findings.into_iter().map(|f| (f.start(), f)).collect();
+        keyed.sort_by(|(pa, a), (pb, b)| {
+            (a.path.as_deref(), pa)
+                .cmp(&(b.path.as_deref(), pb))
+                .then_with(|| a.sort_key().cmp(&b.sort_key()))
+        });
+        keyed.into_iter().map(|(_, f)| f).collect()
     }
 }
