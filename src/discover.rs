@@ -2,7 +2,7 @@
 //! `.gitignore`), and pick out ownership files by glob. Explicitly named files are taken as
 //! ownership files whatever their name, as linters do with files named on the command line.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -41,7 +41,7 @@ pub fn globset(globs: &[String]) -> Result<GlobSet, globset::Error> {
 }
 
 pub fn discover(roots: &[PathBuf], ownership: &GlobSet, exclude: &GlobSet) -> Discovery {
-    let mut found = BTreeSet::new();
+    let mut found = BTreeMap::new();
     let mut findings = Vec::new();
     for root in roots {
         let meta = match std::fs::metadata(root) {
@@ -59,29 +59,33 @@ pub fn discover(roots: &[PathBuf], ownership: &GlobSet, exclude: &GlobSet) -> Di
             }
         };
         if !meta.is_dir() {
-            found.insert(candidate(root));
+            insert(&mut found, root);
             continue;
         }
         walk(root, ownership, exclude, &mut found, &mut findings);
     }
     Discovery {
-        ownership: found.into_iter().collect(),
+        ownership: found
+            .into_iter()
+            .map(|(display, path)| Candidate { display, path })
+            .collect(),
         findings,
     }
 }
 
-fn candidate(path: &Path) -> Candidate {
-    Candidate {
-        display: paths::display(path),
-        path: path.to_path_buf(),
-    }
+/// Adds a file once, however many overlapping PATHs (`. sub`, `./sub`) reach it: the shown
+/// path is normalised, so it is the key.
+fn insert(found: &mut BTreeMap<String, PathBuf>, path: &Path) {
+    found
+        .entry(paths::display(path))
+        .or_insert_with(|| path.to_path_buf());
 }
 
 fn walk(
     root: &Path,
     ownership: &GlobSet,
     exclude: &GlobSet,
-    found: &mut BTreeSet<Candidate>,
+    found: &mut BTreeMap<String, PathBuf>,
     findings: &mut Vec<Finding>,
 ) {
     let walker = ignore::WalkBuilder::new(root)
@@ -122,6 +126,6 @@ fn walk(
             );
             continue;
         }
-        found.insert(candidate(entry.path()));
+        insert(found, entry.path());
     }
 }

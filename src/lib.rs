@@ -148,7 +148,8 @@ fn check_files(files: &[discover::Candidate], packs: &model::Packs) -> Vec<Findi
             .collect();
         workers
             .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
+            // A panic is a bug: re-raise it rather than lose that worker's findings.
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     })
 }

@@ -1,5 +1,9 @@
 //! Did-you-mean: the closest known name to a misspelt one, if any is close enough.
 
+/// Suggestions are for typos in hand-written files: past this many candidates (a generated or
+/// hostile file), none is offered, so that each finding costs little whatever the input.
+pub const MAX_CANDIDATES: usize = 500;
+
 /// The candidate closest to `word` by edit distance, if it is within about a third of the
 /// word's length (so `sysbe` finds `sysbee` but `gcp` finds nothing).
 pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
@@ -7,6 +11,10 @@ where
     I: IntoIterator<Item = &'a str>,
 {
     let limit = (word.chars().count() / 3).max(1);
+    let candidates: Vec<&str> = candidates.into_iter().take(MAX_CANDIDATES + 1).collect();
+    if candidates.len() > MAX_CANDIDATES || word.len() > 200 {
+        return None;
+    }
     candidates
         .into_iter()
         .filter(|c| *c != word)

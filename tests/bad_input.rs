@@ -73,7 +73,7 @@ fn syntax_and_schema_errors() {
         ),
         // A value of the wrong type is reported at its entry.
         (
-            b"provider: sysbee\nresponsibilities:\n  seo-issues: 42\n",
+            b"provider: sysbee\nresponsibilities:\n  seo-issues: true\n",
             "invalid-yaml",
             "3:3",
         ),
@@ -209,4 +209,11 @@ fn folders_fifos_and_dangling_links_named_like_ownership_files() {
     expected.sort();
     assert_eq!(got, expected);
     assert_eq!(outcome, Outcome::Broken);
+}
+
+#[test]
+fn a_lone_document_marker_is_an_empty_file() {
+    let (code, at, message) = one(b"---\n");
+    assert_eq!((code.as_str(), at.as_str()), ("invalid-yaml", "1:1"));
+    assert!(message.contains("empty"), "{message}");
 }

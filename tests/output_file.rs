@@ -68,3 +68,20 @@ fn verbose_lists_packs_and_files_on_stderr() {
     );
     assert_eq!(run.status.code(), Some(0));
 }
+
+#[cfg(unix)]
+#[test]
+fn output_file_is_an_ordinary_readable_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.txt");
+    let status = raci_lint()
+        .arg("--output")
+        .arg(&out)
+        .arg("fixtures/clean")
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
+}

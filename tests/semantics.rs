@@ -304,3 +304,148 @@ fn gitignored_ownership_files_are_not_read() {
     );
     assert_eq!(report.summary.files, 2);
 }
+
+#[test]
+fn overlapping_paths_check_each_file_once() {
+    let dir = repo(&[("sub/raci.yaml", "provider: sysbe\n")]);
+    let root = dir.path().to_str().unwrap();
+    let sub = dir.path().join("sub");
+    let file = dir.path().join("sub/raci.yaml");
+    let (report, _) = run(&[root, sub.to_str().unwrap(), file.to_str().unwrap()]);
+    assert_eq!(report.summary.files, 1);
+    assert_eq!(
+        rows(&report),
+        [row("unknown-provider", "1:11", "1:16", None)]
+    );
+}
+
+#[test]
+fn an_unknown_team_is_reported_once_per_declaration() {
+    let text = sysbee_file("")
+        .replace(
+            "provider: sysbee\n",
+            "provider: sysbee\nteams:\n  webteam: {}\n",
+        )
+        .replace(
+            "  seo-issues: webteam\n",
+            "  seo-issues:\n    responsible: [x, x]\n    accountable: x\n",
+        );
+    let (rows, _) = check(&text);
+    assert_eq!(
+        rows,
+        [row("unknown-team", "20:19", "20:20", Some("seo-issues"))]
+    );
+}
+
+#[test]
+fn an_accountable_claim_on_a_provider_duty_is_one_finding() {
+    let (rows, _) = check(&sysbee_file(
+        "  server-os-patching:\n    accountable: [c, d]\n",
+    ));
+    assert_eq!(
+        rows,
+        [row(
+            "claims-provider-duty",
+            "19:5",
+            "19:24",
+            Some("server-os-patching")
+        )]
+    );
+}
+
+#[test]
+fn help_lists_are_bounded_whatever_the_registry_size() {
+    let mut text = String::from("provider: sysbee\nteams:\n");
+    for i in 0..4000 {
+        text.push_str(&format!("  team{i}: {{}}\n"));
+    }
+    text.push_str("responsibilities:\n  seo-issues:\n    informed: [");
+    text.push_str(
+        &(0..4000)
+            .map(|i| format!("other{i}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    text.push_str("]\n");
+    let dir = repo(&[("raci.yaml", &text)]);
+    let (report, _) = run(&[dir.path().to_str().unwrap()]);
+    let unknown: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code.as_str() == "unknown-team")
+        .collect();
+    assert_eq!(unknown.len(), 4000);
+    for f in unknown {
+        assert!(
+            f.help.as_deref().unwrap().len() < 300,
+            "{}",
+            f.help.as_deref().unwrap()
+        );
+    }
+}
+
+#[test]
+fn team_names_must_be_non_empty_and_numbers_are_names() {
+    for (decl, at) in [
+        ("  seo-issues: \"\"\n", "17:3"),
+        (
+            "  seo-issues:\n    responsible: \"\"\n    accountable: a\n",
+            "18:5",
+        ),
+        (
+            "  seo-issues:\n    responsible: [a, \"  \"]\n    accountable: a\n",
+            "18:22",
+        ),
+        ("  seo-issues: yes\n", "17:3"),
+    ] {
+        let text = sysbee_file("").replace("  seo-issues: webteam\n", decl);
+        let (rows, _) = check(&text);
+        assert_eq!(rows.len(), 1, "{decl}: {rows:?}");
+        assert_eq!(
+            (rows[0].0.as_str(), rows[0].1.as_str()),
+            ("invalid-yaml", at),
+            "{decl}"
+        );
+    }
+    let text = sysbee_file("").replace("  seo-issues: webteam\n", "  seo-issues: 2024\n");
+    assert_eq!(check(&text), (vec![], Outcome::Clean));
+}
+
+#[test]
+fn scope_globs_must_compile_and_stay_inside() {
+    for (scope, col) in [
+        ("[\"[bad\"]", "9"),
+        ("[\"/etc/**\"]", "9"),
+        ("[\"ansible/**\", \"../x/**\"]", "23"),
+    ] {
+        let (rows, _) = check(&format!("provider: sysbee\nscope: {scope}\n"));
+        assert_eq!(
+            rows,
+            [row("invalid-yaml", &format!("2:{col}"), &rows[0].2, None)],
+            "{scope}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_flow_style_pack_is_named_broken() {
+    let pack = "provider: { id: acme, name: Acme }  # flow style\nactivities:\n  - { id: a, title: A, category: x, provider: [A], customer: [A, R] }\n";
+    let dir = repo(&[("packs/acme.yaml", pack), ("raci.yaml", "provider: acme\n")]);
+    let packs = dir.path().join("packs");
+    let (report, outcome) = run(&[
+        "--packs",
+        packs.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]);
+    let unknown = report
+        .findings
+        .iter()
+        .find(|f| f.code.as_str() == "unknown-provider")
+        .unwrap();
+    assert!(
+        unknown.message.contains("has errors"),
+        "{}",
+        unknown.message
+    );
+    assert_eq!(outcome, Outcome::Broken);
+}

@@ -40,9 +40,10 @@ pub fn applicability<'a>(
         let replacements: Vec<&Activity> = pack
             .overriders(activity.id())
             .filter(|o| {
-                o.product
-                    .as_ref()
-                    .is_some_and(|p| products.contains(p.value.as_str()))
+                o.on_plan(plan)
+                    && o.product
+                        .as_ref()
+                        .is_some_and(|p| products.contains(p.value.as_str()))
             })
             .collect();
         let covered: BTreeSet<&str> = replacements
@@ -175,12 +176,15 @@ fn check_declaration(
             .iter()
             .map(|t| t.name.value.as_str())
             .collect();
+        let known: std::collections::HashSet<&str> = names.iter().copied().collect();
+        let mut reported = BTreeSet::new();
         for team in decl.teams() {
-            if !names.contains(&team.value.as_str()) {
+            // One finding per unknown team and declaration, at its first mention.
+            if !known.contains(team.value.as_str()) && reported.insert(team.value.as_str()) {
                 sink.push(
                     UnknownTeam {
                         team,
-                        registry: names.clone(),
+                        registry: &names,
                         provider: pack.id(),
                         activity: Some(activity.id()),
                     }
@@ -219,11 +223,12 @@ fn check_declaration(
                 .collect();
             if let Some(first) = offending.first() {
                 let claimed: RoleSet = offending.iter().map(|c| c.role).collect();
-                let mut teams: Vec<&str> = offending
-                    .iter()
-                    .flat_map(|c| c.teams.iter().map(|t| t.value.as_str()))
-                    .collect();
-                teams.dedup();
+                let mut teams: Vec<&str> = Vec::new();
+                for team in offending.iter().flat_map(|c| &c.teams) {
+                    if !teams.contains(&team.value.as_str()) {
+                        teams.push(&team.value);
+                    }
+                }
                 let mut finding = ClaimsProviderDuty {
                     span: first.span,
                     activity,
@@ -244,7 +249,8 @@ fn check_declaration(
                     continue;
                 }
                 roles.insert(claim.role);
-                if claim.role == Role::Accountable {
+                // An Accountable claim the customer cannot make is already claims-provider-duty.
+                if claim.role == Role::Accountable && share.contains(Role::Accountable) {
                     let distinct: BTreeSet<&str> =
                         claim.teams.iter().map(|t| t.value.as_str()).collect();
                     if distinct.len() > 1 {

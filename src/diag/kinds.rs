@@ -27,20 +27,39 @@ fn on_plan(plan: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
+/// Lists in messages stop here, so that a hostile file with thousands of names cannot make
+/// every finding's help text as long as the file.
+const LIST_LIMIT: usize = 12;
+
 fn quoted_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    let items: Vec<String> = items.into_iter().map(|i| format!("`{i}`")).collect();
-    items.join(", ")
+    let mut shown = Vec::new();
+    let mut more = 0usize;
+    for item in items {
+        if shown.len() < LIST_LIMIT {
+            shown.push(format!("`{item}`"));
+        } else {
+            more += 1;
+        }
+    }
+    let mut text = shown.join(", ");
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
 }
 
+/// "did you mean `x`? (known providers: ...)", the known names alone, or `none` when there are
+/// no names to offer.
 fn did_you_mean_or<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str> + Clone,
     what: &str,
+    none: &str,
 ) -> String {
     let known = quoted_list(candidates.clone());
     match suggest::hint(word, candidates) {
         Some(hint) => format!("{hint} ({what}: {known})"),
-        None if known.is_empty() => format!("there are no {what}"),
+        None if known.is_empty() => none.to_owned(),
         None => format!("{what}: {known}"),
     }
 }
@@ -63,6 +82,7 @@ impl UnknownProvider<'_> {
                 &self.written.value,
                 self.known.iter().copied(),
                 "known providers",
+                "no rule pack is loaded",
             ) + "; a provider of your own needs a rule pack, given with `--packs`"
         };
         let (message, label) = if self.broken {
@@ -102,7 +122,12 @@ impl UnknownOffering<'_> {
             ),
         )
         .at(src, self.written.span, "unknown offering")
-        .help(did_you_mean_or(&self.written.value, ids, "its offerings"))
+        .help(did_you_mean_or(
+            &self.written.value,
+            ids,
+            "its offerings",
+            &format!("{} lists no offerings: remove `offering`", self.pack.name),
+        ))
         .provider(self.pack.id())
         .subject(self.written.value.clone())
     }
@@ -161,7 +186,7 @@ impl UnknownPlan<'_> {
                 format!("{} has no plan `{}`", self.pack.name, self.written.value),
             )
             .at(src, self.written.span, "unknown plan")
-            .help(did_you_mean_or(&self.written.value, ids, "its plans"))
+            .help(did_you_mean_or(&self.written.value, ids, "its plans", ""))
         };
         finding
             .provider(self.pack.id())
@@ -182,7 +207,12 @@ impl UnknownProduct<'_> {
             format!("{} has no product `{}`", self.pack.name, self.written.value),
         )
         .at(src, self.written.span, "unknown product")
-        .help(did_you_mean_or(&self.written.value, ids, "its products"))
+        .help(did_you_mean_or(
+            &self.written.value,
+            ids,
+            "its products",
+            &format!("{} has no products: remove `products`", self.pack.name),
+        ))
         .provider(self.pack.id())
         .subject(self.written.value.clone())
     }
@@ -367,7 +397,7 @@ impl MultipleAccountable<'_> {
 
 pub struct UnknownTeam<'a> {
     pub team: &'a Sp<String>,
-    pub registry: Vec<&'a str>,
+    pub registry: &'a [&'a str],
     pub provider: &'a str,
     pub activity: Option<&'a str>,
 }
@@ -387,6 +417,7 @@ impl UnknownTeam<'_> {
                 &self.team.value,
                 self.registry.iter().copied(),
                 "registered teams",
+                "the registry is empty",
             ) + "; or add the team under `teams`",
         )
         .provider(self.provider)

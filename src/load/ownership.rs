@@ -35,7 +35,30 @@ const ROLE_KEYS: &[&str] = &["responsible", "accountable", "consulted", "informe
 /// Parses an ownership file; the first problem becomes one `invalid-yaml` finding.
 pub fn load(source: &Arc<SourceFile>) -> Result<OwnershipFile, Finding> {
     let raw: RawOwnership = yaml::parse(source, Code::InvalidYaml)?;
-    Ok(raw.into_model(source))
+    let file = raw.into_model(source);
+    check_scope(&file)?;
+    Ok(file)
+}
+
+/// `scope` globs must compile and stay inside the file's folder.
+fn check_scope(file: &OwnershipFile) -> Result<(), Finding> {
+    for glob in file.scope.iter().flat_map(|s| &s.value.value) {
+        let g = glob.value.as_str();
+        let problem = if g.starts_with('/') || g.split('/').any(|part| part == "..") {
+            Some("scope globs are relative to this file's folder and stay inside it".to_owned())
+        } else {
+            globset::Glob::new(g).err().map(|e| e.kind().to_string())
+        };
+        if let Some(problem) = problem {
+            return Err(Finding::new(
+                Code::InvalidYaml,
+                format!("bad `scope` glob `{g}`: {problem}"),
+            )
+            .at(&file.source, glob.span, "bad glob")
+            .help("write globs such as `ansible/**` or `scripts/*.sh`, relative to this file"));
+        }
+    }
+    Ok(())
 }
 
 type KeyLoc = Location;
@@ -92,6 +115,45 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
     }
 }
 
+/// A team name: non-empty text. Names YAML reads as numbers (`2024`) are taken as written;
+/// names it reads as booleans (`yes`, `on`) must be quoted, and the message says so.
+fn team_name<E: de::Error>(v: &str) -> Result<String, E> {
+    if v.trim().is_empty() {
+        return Err(E::invalid_value(
+            de::Unexpected::Str(v),
+            &"a non-empty team name",
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+const TEAM_EXPECTED: &str =
+    "a team name (quote names such as \"yes\" or \"on\" that YAML reads as booleans)";
+
+struct TeamName(String);
+
+impl<'de> Deserialize<'de> for TeamName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TeamNameVisitor;
+        impl Visitor<'_> for TeamNameVisitor {
+            type Value = TeamName;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(TEAM_EXPECTED)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                team_name(v).map(TeamName)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(TeamName(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(TeamName(v.to_string()))
+            }
+        }
+        d.deserialize_any(TeamNameVisitor)
+    }
+}
+
 enum RawTeamList {
     One(String),
     Many(Vec<Spanned<String>>),
@@ -106,12 +168,18 @@ impl<'de> Deserialize<'de> for RawTeamList {
                 f.write_str("a team name or a list of team names")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(RawTeamList::One(v.to_owned()))
+                team_name(v).map(RawTeamList::One)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(RawTeamList::One(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(RawTeamList::One(v.to_string()))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut teams = Vec::new();
-                while let Some(team) = seq.next_element::<Spanned<String>>()? {
-                    teams.push(team);
+                while let Some(team) = seq.next_element::<Spanned<TeamName>>()? {
+                    teams.push(Spanned::new(team.value.0, team.referenced, team.defined));
                 }
                 Ok(RawTeamList::Many(teams))
             }
@@ -136,7 +204,13 @@ impl<'de> Deserialize<'de> for RawDeclaration {
                 )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(RawDeclaration::Shorthand(v.to_owned()))
+                team_name(v).map(RawDeclaration::Shorthand)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(RawDeclaration::Shorthand(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(RawDeclaration::Shorthand(v.to_string()))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut roles = Vec::new();

@@ -117,23 +117,20 @@ pub fn load(user: &[PathBuf]) -> (Packs, Vec<Finding>) {
     (packs, findings)
 }
 
-/// The provider id of a pack that failed to load, if one can be read, so that ownership files
-/// naming it are told the pack is broken rather than unknown.
-fn provider_id_of(source: &SourceFile) -> Option<String> {
-    let mut in_provider = false;
-    for line in source.text.lines() {
-        if line.starts_with("provider:") {
-            in_provider = true;
-        } else if in_provider {
-            if let Some(id) = line.trim().strip_prefix("id:") {
-                return Some(id.trim().trim_matches(['"', '\'']).to_owned());
-            }
-            if !line.starts_with(' ') && !line.trim().is_empty() {
-                in_provider = false;
-            }
-        }
+/// The provider id of a pack that failed to load, if its YAML is readable that far, so that
+/// ownership files naming it are told the pack is broken rather than unknown.
+fn provider_id_of(source: &Arc<SourceFile>) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Loose {
+        provider: LooseProvider,
     }
-    None
+    #[derive(serde::Deserialize)]
+    struct LooseProvider {
+        id: String,
+    }
+    super::yaml::parse::<Loose>(source, Code::PackInvalidYaml)
+        .ok()
+        .map(|l| l.provider.id)
 }
 
 /// The pack files named by `--packs`: files as given, folders searched for `*.yaml`/`*.yml`,

@@ -42,10 +42,11 @@ pub fn parse<T: DeserializeOwned>(source: &Arc<SourceFile>, code: Code) -> Resul
         .map_err(|e| error_finding(source, code, &e))
 }
 
+/// No content: only blank lines, comments and document markers (`---`, `...`).
 fn is_blank(text: &str) -> bool {
     text.lines().all(|l| {
         let t = l.trim();
-        t.is_empty() || t.starts_with('#')
+        t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
     })
 }
 
@@ -178,6 +179,24 @@ fn describe(raw: &str, code: Code) -> (String, String, Option<String>) {
             )),
         );
     }
+    if text.contains("expected sequence start") {
+        return (
+            "expected a list here".into(),
+            "not a list".into(),
+            Some("write a list, e.g. `products: [kubernetes]` or one `- item` per line".into()),
+        );
+    }
+    if text.contains("null into string") {
+        return (
+            "expected text here, found an empty value".into(),
+            "empty value".into(),
+            Some("write a value after the colon, or remove the key".into()),
+        );
+    }
+    // serde's words for YAML's empty value.
+    let text = text
+        .replace("unit value", "an empty value")
+        .replace("invalid type: ", "wrong type: ");
     (format!("invalid YAML: {text}"), "here".into(), None)
 }
 

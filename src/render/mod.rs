@@ -1,5 +1,5 @@
 //! Output: the only code that writes to stdout or stderr. Each format turns a [`Report`] into
-//! text; [`write`] sends it to stdout or, atomically, to `--output`.
+//! text; [`write()`] sends it to stdout or, atomically, to `--output`.
 
 mod human;
 mod json;
@@ -67,6 +67,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(bytes)?;
+    // Temporary files are private (0600); a report is an ordinary file: keep the mode of the
+    // file it replaces, else rw-r--r--.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
