@@ -85,6 +85,15 @@ pub struct CheckArgs {
     #[arg(long = "packs", value_name = "PATH", help_heading = "Rules")]
     pub packs: Vec<PathBuf>,
 
+    /// Do not search infrastructure files for evidence (performs-provider-duty)
+    #[arg(long, help_heading = "Rules")]
+    pub no_evidence: bool,
+
+    /// Worker threads for the walk, the checks and the evidence scan [default: every core].
+    /// The output is the same whatever the count
+    #[arg(long, value_name = "N", help_heading = "Rules")]
+    pub threads: Option<std::num::NonZeroU16>,
+
     /// Treat unowned-duty and performs-provider-duty as errors
     #[arg(long, help_heading = "Severity")]
     pub strict: bool,

@@ -1,9 +1,11 @@
-//! Discovery: walk the PATH arguments with the `ignore` crate (ripgrep's walker, honouring
-//! `.gitignore`), and pick out ownership files by glob. Explicitly named files are taken as
+//! Discovery: one walk of the PATH arguments with the `ignore` crate (ripgrep's walker,
+//! honouring `.gitignore`), parallel, sorting out ownership files by glob and, when evidence is
+//! on, keeping every other file for the evidence scan. Explicitly named files are taken as
 //! ownership files whatever their name, as linters do with files named on the command line.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -26,10 +28,31 @@ pub struct Candidate {
     pub path: PathBuf,
 }
 
+/// A file the evidence scan may read: its shown path and its path relative to the PATH it was
+/// found under (what evidence globs match against).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ScanFile {
+    pub display: String,
+    pub path: PathBuf,
+    pub rel: PathBuf,
+}
+
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub ownership: Vec<Candidate>,
+    /// Every other file found, sorted; empty unless asked for.
+    pub others: Vec<ScanFile>,
     pub findings: Vec<Finding>,
+}
+
+/// What to walk and how.
+pub struct Walk<'a> {
+    pub roots: &'a [PathBuf],
+    pub ownership: &'a GlobSet,
+    pub exclude: &'a GlobSet,
+    /// Keep non-ownership files for the evidence scan.
+    pub keep_others: bool,
+    pub threads: usize,
 }
 
 pub fn globset(globs: &[String]) -> Result<GlobSet, globset::Error> {
@@ -40,37 +63,54 @@ pub fn globset(globs: &[String]) -> Result<GlobSet, globset::Error> {
     builder.build()
 }
 
-pub fn discover(roots: &[PathBuf], ownership: &GlobSet, exclude: &GlobSet) -> Discovery {
-    let mut found = BTreeMap::new();
-    let mut findings = Vec::new();
-    for root in roots {
+#[derive(Default)]
+struct Found {
+    ownership: BTreeMap<String, PathBuf>,
+    others: BTreeMap<String, ScanFile>,
+    findings: Vec<Finding>,
+}
+
+pub fn discover(walk: &Walk<'_>) -> Discovery {
+    let found = Mutex::new(Found::default());
+    for root in walk.roots {
         let meta = match std::fs::metadata(root) {
             Ok(meta) => meta,
             Err(e) => {
-                let shown = paths::display(root);
-                findings.push(
-                    IoError {
-                        path: &shown,
-                        error: e.to_string(),
-                    }
-                    .report(),
-                );
+                lock(&found).findings.push(io_error(root, e.to_string()));
                 continue;
             }
         };
-        if !meta.is_dir() {
-            insert(&mut found, root);
-            continue;
+        if meta.is_dir() {
+            walk_root(root, walk, &found);
+        } else {
+            insert(&mut lock(&found).ownership, root);
         }
-        walk(root, ownership, exclude, &mut found, &mut findings);
     }
+    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut findings = found.findings;
+    findings.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.message.cmp(&b.message)));
     Discovery {
         ownership: found
+            .ownership
             .into_iter()
             .map(|(display, path)| Candidate { display, path })
             .collect(),
+        others: found.others.into_values().collect(),
         findings,
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A worker that panicked is re-raised by the walker; the data is still whole.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn io_error(path: &Path, error: String) -> Finding {
+    IoError {
+        path: &paths::display(path),
+        error,
+    }
+    .report()
 }
 
 /// Adds a file once, however many overlapping PATHs (`. sub`, `./sub`) reach it: the shown
@@ -81,51 +121,59 @@ fn insert(found: &mut BTreeMap<String, PathBuf>, path: &Path) {
         .or_insert_with(|| path.to_path_buf());
 }
 
-fn walk(
-    root: &Path,
-    ownership: &GlobSet,
-    exclude: &GlobSet,
-    found: &mut BTreeMap<String, PathBuf>,
-    findings: &mut Vec<Finding>,
-) {
+fn walk_root(root: &Path, walk: &Walk<'_>, found: &Mutex<Found>) {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
+        .threads(walk.threads)
         .filter_entry(|e| e.file_name() != ".git")
-        .build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let shown = match &e {
-                    ignore::Error::WithPath { path, .. } => paths::display(path),
-                    _ => paths::display(root),
-                };
-                findings.push(
-                    IoError {
-                        path: &shown,
-                        error: e.to_string(),
-                    }
-                    .report(),
-                );
-                continue;
-            }
-        };
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        if exclude.is_match(rel) || !ownership.is_match(rel) {
-            continue;
+        .build_parallel();
+    walker.run(|| {
+        Box::new(|entry| {
+            classify(root, walk, entry, found);
+            ignore::WalkState::Continue
+        })
+    });
+}
+
+fn classify(
+    root: &Path,
+    walk: &Walk<'_>,
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    found: &Mutex<Found>,
+) {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(e) => {
+            let at = match &e {
+                ignore::Error::WithPath { path, .. } => path.clone(),
+                _ => root.to_path_buf(),
+            };
+            lock(found).findings.push(io_error(&at, e.to_string()));
+            return;
         }
-        if entry.file_type().is_some_and(|t| t.is_dir()) {
+    };
+    let path = entry.path();
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    if rel.as_os_str().is_empty() || walk.exclude.is_match(rel) {
+        return;
+    }
+    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+    if walk.ownership.is_match(rel) {
+        if is_dir {
             // Named like an ownership file but not one: say so rather than skip it silently.
-            findings.push(
-                IoError {
-                    path: &paths::display(entry.path()),
-                    error: "is a folder, not an ownership file".into(),
-                }
-                .report(),
-            );
-            continue;
+            let e = io_error(path, "is a folder, not an ownership file".into());
+            lock(found).findings.push(e);
+        } else {
+            insert(&mut lock(found).ownership, path);
         }
-        insert(found, entry.path());
+    } else if walk.keep_others && !is_dir {
+        let display = paths::display(path);
+        let file = ScanFile {
+            display: display.clone(),
+            path: path.to_path_buf(),
+            rel: rel.to_path_buf(),
+        };
+        lock(found).others.entry(display).or_insert(file);
     }
 }

@@ -6,8 +6,10 @@ pub mod checks;
 pub mod cli;
 pub mod diag;
 pub mod discover;
+pub mod evidence;
 pub mod load;
 pub mod model;
+pub mod par;
 pub mod paths;
 pub mod render;
 pub mod settings;
@@ -39,6 +41,10 @@ pub struct Report {
     pub summary: Summary,
     pub packs: Vec<String>,
     pub checked: Vec<String>,
+    /// Files left out of the evidence search, with why.
+    pub skipped: Vec<String>,
+    /// Findings accepted on purpose (inline allows): not reported, not counted.
+    pub waived: Vec<Finding>,
 }
 
 /// Exit statuses (DESIGN section 6).
@@ -91,7 +97,13 @@ pub fn check(settings: &Settings) -> Report {
             return finish(report, sink, settings);
         }
     };
-    let found = discover::discover(&settings.paths, &ownership, &exclude);
+    let found = discover::discover(&discover::Walk {
+        roots: &settings.paths,
+        ownership: &ownership,
+        exclude: &exclude,
+        keep_others: settings.evidence,
+        threads: settings.threads,
+    });
     report.summary.files = found.ownership.len();
     // A PATH that could not be read already has its io-error: "nothing found" would be noise.
     if found.ownership.is_empty() && found.findings.is_empty() {
@@ -107,51 +119,43 @@ pub fn check(settings: &Settings) -> Report {
     sink.extend(found.findings);
 
     report.checked = found.ownership.iter().map(|c| c.display.clone()).collect();
-    sink.extend(check_files(&found.ownership, &packs));
-    finish(report, sink, settings)
-}
-
-/// Loads and checks ownership files on every core. Files are independent; each worker keeps its
-/// own findings, and the final sort makes the output the same whatever the thread count.
-fn check_files(files: &[discover::Candidate], packs: &model::Packs) -> Vec<Finding> {
-    let one = |candidate: &discover::Candidate, sink: &mut Sink| {
+    let checked = par::map(&found.ownership, settings.threads, |candidate| {
+        let mut sink = Sink::default();
         let file = load::read::ownership_source(candidate)
             .and_then(|source| load::ownership::load(&source));
-        match file {
-            Ok(file) => checks::ownership_file(&file, packs, sink),
-            Err(finding) => sink.push(finding),
-        }
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(files.len().div_ceil(32))
-        .max(1);
-    if threads == 1 {
-        let mut sink = Sink::default();
-        files.iter().for_each(|c| one(c, &mut sink));
-        return sink.into_findings();
+        let resolved = match file {
+            Ok(file) => checks::ownership_file(file, &packs, &mut sink),
+            Err(finding) => {
+                sink.push(finding);
+                None
+            }
+        };
+        (resolved, sink.into_findings())
+    });
+    let mut resolved = Vec::new();
+    for (file, findings) in checked {
+        resolved.extend(file);
+        sink.extend(findings);
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut sink = Sink::default();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(candidate) = files.get(i) else { break };
-                        one(candidate, &mut sink);
-                    }
-                    sink.into_findings()
-                })
-            })
-            .collect();
-        workers
+
+    if settings.evidence {
+        let scan = evidence::scan(
+            &found.others,
+            &resolved,
+            settings.threads,
+            settings.max_file_size,
+        );
+        report.summary.scanned = scan.scanned;
+        report.summary.skipped = scan.skipped.len();
+        report.skipped = scan
+            .skipped
             .into_iter()
-            // A panic is a bug: re-raise it rather than lose that worker's findings.
-            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+            .map(|(path, why)| format!("{path} ({})", why.as_str()))
+            .collect();
+        report.waived = scan.waived;
+        sink.extend(scan.findings);
+    }
+    finish(report, sink, settings)
 }
 
 fn finish(mut report: Report, sink: Sink, settings: &Settings) -> Report {

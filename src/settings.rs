@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::cli::{CheckArgs, ColorChoice, Format};
 use crate::discover::DEFAULT_OWNERSHIP_GLOBS;
+use crate::{evidence, par};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -18,6 +19,9 @@ pub struct Settings {
     pub deny_warnings: bool,
     pub ownership_globs: Vec<String>,
     pub exclude: Vec<String>,
+    pub evidence: bool,
+    pub threads: usize,
+    pub max_file_size: u64,
 }
 
 impl Settings {
@@ -41,6 +45,11 @@ impl Settings {
                 .map(|g| (*g).to_owned())
                 .collect(),
             exclude: Vec::new(),
+            evidence: !args.no_evidence,
+            threads: args
+                .threads
+                .map_or_else(par::default_threads, |n| usize::from(n.get())),
+            max_file_size: evidence::DEFAULT_MAX_FILE_SIZE,
         }
     }
 }

@@ -5,13 +5,24 @@ pub mod pack;
 pub mod raci;
 pub mod references;
 
+use std::sync::Arc;
+
 use crate::diag::Sink;
-use crate::model::{OwnershipFile, Packs};
+use crate::model::{OwnershipFile, Pack, Packs};
+
+/// An ownership file whose provider, plan and products resolved: what the evidence scan needs.
+pub struct Resolved {
+    pub file: OwnershipFile,
+    pub pack: Arc<Pack>,
+}
 
 /// Every check of one ownership file. References come first: a file whose provider, plan or
 /// products cannot be resolved is not checked further, as its other findings would be noise.
-pub fn ownership_file(file: &OwnershipFile, packs: &Packs, sink: &mut Sink) {
-    if let Some(ctx) = references::check(file, packs, sink) {
+pub fn ownership_file(file: OwnershipFile, packs: &Packs, sink: &mut Sink) -> Option<Resolved> {
+    let pack = {
+        let ctx = references::check(&file, packs, sink)?;
         raci::check(&ctx, sink);
-    }
+        Arc::clone(ctx.pack)
+    };
+    Some(Resolved { file, pack })
 }

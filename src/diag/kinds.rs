@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use super::{Code, Finding};
-use crate::model::{Activity, Pack, RoleSet};
+use super::{Code, Finding, Related};
+use crate::model::{Activity, OwnershipFile, Pack, RoleSet};
 use crate::source::{SourceFile, Sp, Span};
 use crate::suggest;
 
@@ -574,5 +574,100 @@ impl PackProblem<'_> {
             finding = finding.activity(activity);
         }
         finding
+    }
+}
+
+pub struct PerformsProviderDuty<'a> {
+    pub span: Span,
+    pub activity: &'a Activity,
+    pub pack: &'a Pack,
+    pub rule: &'a str,
+    pub description: Option<&'a str>,
+    /// The matched line, trimmed into the fingerprint so that moving it keeps its identity.
+    pub line_text: &'a str,
+    pub owner: &'a OwnershipFile,
+}
+
+impl PerformsProviderDuty<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let a = self.activity;
+        let what = self
+            .description
+            .map(|d| format!(": {d}"))
+            .unwrap_or_default();
+        let mut finding = Finding::new(
+            Code::PerformsProviderDuty,
+            format!(
+                "this repository performs {}, which {} holds ({}){what}",
+                activity_name(a),
+                self.pack.name,
+                holds(&self.pack.name, a.provider.value),
+            ),
+        )
+        .at(src, self.span, format!("evidence `{}`", self.rule))
+        .help(format!(
+            "leave this to {}, or record why with `raci-lint: allow({}) <reason>` in a comment on this line or the line above, or a waiver in `{}`",
+            self.pack.name,
+            a.id(),
+            self.owner.source.path
+        ))
+        .provider(self.pack.id())
+        .activity(a.id())
+        .subject(format!("{}\n{}", self.rule, self.line_text.trim()));
+        finding.related.push(Related {
+            source: Arc::clone(&self.owner.source),
+            label: super::Label {
+                span: self.owner.provider.key.to(self.owner.provider.value.span),
+                text: Some("attributed to this ownership file".into()),
+            },
+        });
+        finding
+    }
+}
+
+pub struct InlineAllowWithoutReason<'a> {
+    pub span: Span,
+    pub activity: &'a str,
+    pub provider: &'a str,
+}
+
+impl InlineAllowWithoutReason<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        Finding::new(
+            Code::WaiverMissingReason,
+            format!(
+                "inline allow for `{}` has no reason, so it allows nothing",
+                self.activity
+            ),
+        )
+        .at(src, self.span, "no reason given")
+        .help(format!(
+            "say why after the parenthesis: `raci-lint: allow({}) <reason>`",
+            self.activity
+        ))
+        .provider(self.provider)
+        .subject(self.activity.to_owned())
+    }
+}
+
+pub struct UnusedInlineAllow<'a> {
+    pub span: Span,
+    pub activity: &'a str,
+    pub provider: &'a str,
+}
+
+impl UnusedInlineAllow<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        Finding::new(
+            Code::UnusedWaiver,
+            format!(
+                "inline allow for `{}` matches no evidence on its line or the next",
+                self.activity
+            ),
+        )
+        .at(src, self.span, "allows nothing")
+        .help("remove it, or move it onto the matching line or the line above it")
+        .provider(self.provider)
+        .subject(self.activity.to_owned())
     }
 }

@@ -80,6 +80,44 @@ struct Shown<'a> {
     finding: &'a Finding,
     source: Option<Named>,
     code: String,
+    related: Vec<Elsewhere<'a>>,
+}
+
+/// A secondary label in another file, shown as a note under the finding.
+struct Elsewhere<'a> {
+    related: &'a crate::diag::Related,
+    source: Named,
+}
+
+impl fmt::Debug for Elsewhere<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.related.label.text.as_deref().unwrap_or(""))
+    }
+}
+
+impl fmt::Display for Elsewhere<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.related.label.text.as_deref().unwrap_or(""))
+    }
+}
+
+impl std::error::Error for Elsewhere<'_> {}
+
+impl Diagnostic for Elsewhere<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let label = &self.related.label;
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, miette_span(label.span)),
+        )))
+    }
 }
 
 impl<'a> Shown<'a> {
@@ -92,6 +130,14 @@ impl<'a> Shown<'a> {
                 (None, Some(path)) => format!("{} ({path})", finding.code),
                 _ => finding.code.to_string(),
             },
+            related: finding
+                .related
+                .iter()
+                .map(|related| Elsewhere {
+                    related,
+                    source: Named(Arc::clone(&related.source)),
+                })
+                .collect(),
         }
     }
 }
@@ -136,6 +182,13 @@ impl Diagnostic for Shown<'_> {
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

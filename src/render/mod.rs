@@ -89,6 +89,9 @@ fn verbose(report: &Report) -> io::Result<()> {
     for file in &report.checked {
         writeln!(err, "checked: {file}")?;
     }
+    for file in &report.skipped {
+        writeln!(err, "skipped: {file}")?;
+    }
     Ok(())
 }
 

@@ -1,0 +1,103 @@
+//! Inline allows: `raci-lint: allow(<activity-id>) <reason>` in a comment on the matching line
+//! or the line above accepts an evidence match on purpose.
+
+use memchr::memmem;
+
+const MARKER: &[u8] = b"raci-lint: allow(";
+
+/// One inline allow, as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Allow {
+    /// 0-based line index in the file.
+    pub line: usize,
+    /// Byte range of the whole `raci-lint: allow(...) reason` text within the file.
+    pub start: usize,
+    pub end: usize,
+    /// The activity id as written: `server-os-patching` or `sysbee/server-os-patching`.
+    pub activity: String,
+    pub reason: Option<String>,
+}
+
+impl Allow {
+    /// Whether this allow names `activity` of `provider`.
+    pub fn names(&self, provider: &str, activity: &str) -> bool {
+        self.activity == activity
+            || self
+                .activity
+                .split_once('/')
+                .is_some_and(|(p, a)| p == provider && a == activity)
+    }
+
+    /// It suppresses a match on its own line or the line below.
+    pub fn covers_line(&self, line: usize) -> bool {
+        line == self.line || line == self.line + 1
+    }
+}
+
+/// Whether the file mentions an allow at all: most files do not, and are not split into lines.
+pub fn mentioned(text: &[u8]) -> bool {
+    memmem::find(text, MARKER).is_some()
+}
+
+/// The allows on one line (`line_start` is the line's byte offset in the file).
+pub fn parse_line(line: &[u8], index: usize, line_start: usize) -> Vec<Allow> {
+    let mut allows = Vec::new();
+    for at in memmem::find_iter(line, MARKER) {
+        let after = &line[at + MARKER.len()..];
+        let Some(close) = memchr::memchr(b')', after) else {
+            continue;
+        };
+        let activity = String::from_utf8_lossy(&after[..close]).trim().to_owned();
+        let rest = &after[close + 1..];
+        let reason = String::from_utf8_lossy(rest)
+            .trim()
+            // A reason ends where a block comment or template comment closes.
+            .trim_end_matches("*/")
+            .trim_end_matches("-->")
+            .trim_end_matches("#}")
+            .trim()
+            .to_owned();
+        let end = line.len() - rest.len() + rest.trim_ascii_end().len();
+        allows.push(Allow {
+            line: index,
+            start: line_start + at,
+            end: line_start + end,
+            activity,
+            reason: (!reason.is_empty()).then_some(reason),
+        });
+    }
+    allows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allows_with_and_without_reasons() {
+        let line =
+            b"    upgrade: dist  # raci-lint: allow(server-os-patching) lab VMs only, not Sysbee's";
+        let allows = parse_line(line, 4, 100);
+        assert_eq!(allows.len(), 1);
+        let a = &allows[0];
+        assert_eq!(a.activity, "server-os-patching");
+        assert_eq!(a.reason.as_deref(), Some("lab VMs only, not Sysbee's"));
+        assert_eq!(a.start, 100 + 21);
+        assert_eq!(a.end, 100 + line.len());
+        assert!(a.names("sysbee", "server-os-patching"));
+        assert!(a.covers_line(4) && a.covers_line(5) && !a.covers_line(6));
+
+        let bare = parse_line(b"# raci-lint: allow(sysbee/server-os-patching)   ", 0, 0);
+        assert_eq!(bare[0].reason, None);
+        assert!(bare[0].names("sysbee", "server-os-patching"));
+        assert!(!bare[0].names("cegedim-cloud", "server-os-patching"));
+
+        let sql = parse_line(
+            b"/* raci-lint: allow(modify-configurations) tuning ticket 42 */",
+            0,
+            0,
+        );
+        assert_eq!(sql[0].reason.as_deref(), Some("tuning ticket 42"));
+        assert!(parse_line(b"raci-lint: allow(unclosed", 0, 0).is_empty());
+    }
+}

@@ -1,0 +1,52 @@
+//! Running independent work items on several threads and getting the results back in input
+//! order, so that nothing downstream depends on scheduling.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// `f` applied to every item on up to `threads` threads; results in the order of `items`. A
+/// panic in a worker is re-raised here rather than losing its results.
+pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = threads.min(items.len().div_ceil(16)).max(1);
+    if threads == 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut indexed: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    indexed.sort_unstable_by_key(|(i, _)| *i);
+    indexed.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The default thread count: every core.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn results_keep_input_order_whatever_the_thread_count() {
+        let items: Vec<u32> = (0..1000).collect();
+        for threads in [1, 2, 8] {
+            let out = super::map(&items, threads, |i| i * 2);
+            assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        }
+    }
+}
