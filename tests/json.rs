@@ -79,7 +79,8 @@ fn the_headline_finding_in_json() {
         report.summary,
         Summary {
             files: 1,
-            scanned: 0,
+            // The demo's two Ansible files are in scope and searched; neither is evidence.
+            scanned: 2,
             skipped: 0,
             errors: 1,
             warnings: 0,

@@ -106,7 +106,16 @@ impl PackRules {
                 .activities
                 .iter()
                 .flat_map(|a| &a.evidence)
-                .map(|r| format!("(?:{})", r.pattern.value))
+                // Every pattern may name its `evidence` group, and one regex cannot hold a
+                // name twice: the prefilter only asks whether anything matches, so unname them.
+                .map(|r| {
+                    let unnamed = r
+                        .pattern
+                        .value
+                        .replace("(?P<evidence>", "(?:")
+                        .replace("(?<evidence>", "(?:");
+                    format!("(?:{unnamed})")
+                })
                 .collect();
             build(&alternatives.join("|"), true)
         };
@@ -121,9 +130,33 @@ impl PackRules {
         &self.pack.activities[rule.activity]
     }
 
+    /// Whether the pack has a whole-file prefilter (it may not compile when the joined patterns
+    /// exceed the size limit; files are then checked line by line).
+    pub fn has_prefilter(&self) -> bool {
+        self.prefilter.is_some() || self.rules.is_empty()
+    }
+
     /// False when no line of `text` can match any rule of the pack.
     pub fn may_match(&self, text: &[u8]) -> bool {
         // Without a combined prefilter (too large to compile), every file is checked by line.
         self.prefilter.as_ref().is_none_or(|p| p.is_match(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::registry;
+
+    #[test]
+    fn builtin_packs_have_a_prefilter() {
+        let (packs, _) = registry::builtin();
+        for pack in packs {
+            let rules = PackRules::compile(&Arc::new(pack));
+            assert!(!rules.rules.is_empty(), "{}", rules.pack.id());
+            assert!(rules.has_prefilter(), "{}", rules.pack.id());
+            assert!(rules.may_match(b"x\n  sudo apt-get -y dist-upgrade\n"));
+            assert!(!rules.may_match(b"nothing to see here\n"));
+        }
     }
 }
