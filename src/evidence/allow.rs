@@ -39,6 +39,24 @@ pub fn mentioned(text: &[u8]) -> bool {
     memmem::find(text, MARKER).is_some()
 }
 
+/// Every allow in a file, given the byte offsets where its lines start.
+pub fn find(text: &[u8], line_starts: &[usize]) -> Vec<Allow> {
+    let mut lines: Vec<usize> = memmem::find_iter(text, MARKER)
+        .map(|at| line_starts.partition_point(|&s| s <= at) - 1)
+        .collect();
+    lines.dedup();
+    lines
+        .into_iter()
+        .flat_map(|index| {
+            let start = line_starts[index];
+            let end = line_starts.get(index + 1).map_or(text.len(), |&e| e - 1);
+            let line = &text[start..end];
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            parse_line(line, index, start)
+        })
+        .collect()
+}
+
 /// The allows on one line (`line_start` is the line's byte offset in the file).
 pub fn parse_line(line: &[u8], index: usize, line_start: usize) -> Vec<Allow> {
     let mut allows = Vec::new();

@@ -219,33 +219,35 @@ fn scan_file(file: &ScanFile, owner: &Owner<'_>, rules: &[usize], max: u64) -> F
         return FileResult::Skipped(file.display.clone(), SkipReason::Binary);
     }
     let has_allows = allow::mentioned(&bytes);
-    if !owner.rules.may_match(&bytes) && !has_allows {
+    let may_match = owner.rules.may_match(&bytes);
+    if !may_match && !has_allows {
         return FileResult::Scanned {
             findings: vec![],
             waived: vec![],
         };
     }
-
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', &bytes).map(|i| i + 1))
+        .collect();
+    let line_of = |at: usize| line_starts.partition_point(|&s| s <= at) - 1;
     let mut hits = Vec::new();
-    let mut allows = Vec::new();
-    let mut start = 0;
-    for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+    if may_match {
         for &rule in rules {
-            for (from, to) in owner.rules.rules[rule].matches(line) {
+            for (start, end) in owner.rules.rules[rule].matches(&bytes) {
                 hits.push(Hit {
                     rule,
-                    line: index,
-                    start: start + from,
-                    end: start + to,
+                    line: line_of(start),
+                    start,
+                    end,
                 });
             }
         }
-        if has_allows {
-            allows.extend(allow::parse_line(line, index, start));
-        }
-        start += raw.len() + 1;
     }
+    let allows = if has_allows {
+        allow::find(&bytes, &line_starts)
+    } else {
+        Vec::new()
+    };
     if hits.is_empty() && allows.is_empty() {
         return FileResult::Scanned {
             findings: vec![],

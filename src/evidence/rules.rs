@@ -1,14 +1,20 @@
-//! Evidence rules compiled for scanning: globs into glob sets, patterns into line regexes, and
-//! one whole-file prefilter per pack that rejects most files before any line is looked at.
+//! Evidence rules compiled for scanning: globs into glob sets, and patterns rewritten so that no
+//! match can cross a line end (every class loses `\n` and `\r`, as ripgrep does), which lets each
+//! pattern run over a whole file at once, with one union per pack as a prefilter that rejects
+//! most files in a single pass.
 
 use std::sync::Arc;
 
 use globset::GlobSet;
 use regex::bytes::{Regex, RegexBuilder};
+use regex_syntax::hir::{self, Class, Hir, HirKind};
 
 use crate::checks::pack::REGEX_SIZE_LIMIT;
 use crate::discover;
 use crate::model::{Activity, Pack};
+
+/// The capture group whose text a finding underlines, when a pattern has it.
+pub const EVIDENCE_GROUP: &str = "evidence";
 
 /// One evidence rule, ready to run.
 pub struct Rule {
@@ -17,37 +23,34 @@ pub struct Rule {
     pub description: Option<String>,
     files: GlobSet,
     exclude: GlobSet,
-    /// Matched against one line at a time, without its line end.
-    line: Regex,
+    /// Line-bounded, multi-line: run over a whole file, every match lies within one line.
+    regex: Regex,
     /// The pattern has a group named `evidence`: that group, not the whole match, is what
     /// the finding underlines (patterns often need a prefix such as `^[^#]*` to skip
     /// comments, which is not the evidence itself).
     group: bool,
 }
 
-/// The capture group whose text a finding underlines, when a pattern has it.
-pub const EVIDENCE_GROUP: &str = "evidence";
-
 impl Rule {
-    /// The byte ranges in `line` that this rule matches.
-    pub fn matches(&self, line: &[u8]) -> Vec<(usize, usize)> {
+    /// Whether this rule looks at a file, by its path relative to the scanned root.
+    pub fn covers(&self, rel: &std::path::Path) -> bool {
+        self.files.is_match(rel) && !self.exclude.is_match(rel)
+    }
+
+    /// The byte ranges in `text` (a whole file) that this rule matches.
+    pub fn matches(&self, text: &[u8]) -> Vec<(usize, usize)> {
         if self.group {
-            self.line
-                .captures_iter(line)
+            self.regex
+                .captures_iter(text)
                 .filter_map(|c| c.name(EVIDENCE_GROUP).or_else(|| c.get(0)))
                 .map(|m| (m.start(), m.end()))
                 .collect()
         } else {
-            self.line
-                .find_iter(line)
+            self.regex
+                .find_iter(text)
                 .map(|m| (m.start(), m.end()))
                 .collect()
         }
-    }
-
-    /// Whether this rule looks at a file, by its path relative to the scanned root.
-    pub fn covers(&self, rel: &std::path::Path) -> bool {
-        self.files.is_match(rel) && !self.exclude.is_match(rel)
     }
 }
 
@@ -55,14 +58,79 @@ impl Rule {
 pub struct PackRules {
     pub pack: Arc<Pack>,
     pub rules: Vec<Rule>,
-    /// All patterns in one multi-line regex: a file it does not match has no evidence. It may
-    /// match across a line end where no rule matches a line; lines are checked one by one then.
+    /// All patterns in one regex, groups unnamed: a file it does not match has no evidence.
     prefilter: Option<Regex>,
 }
 
-fn build(pattern: &str, multi_line: bool) -> Option<Regex> {
-    RegexBuilder::new(pattern)
-        .multi_line(multi_line)
+/// `pattern` as the scanner runs it: `^`/`$` at line ends (LF or CRLF), and no class, literal or
+/// `.` able to match a line end. `None` when the pattern does not parse.
+fn line_bounded(pattern: &str) -> Option<Hir> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .multi_line(true)
+        .crlf(true)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    Some(without_line_ends(&hir))
+}
+
+fn without_line_ends(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut class = class.clone();
+            class.difference(&hir::ClassUnicode::new([hir::ClassUnicodeRange::new(
+                '\n', '\r',
+            )]));
+            Hir::class(Class::Unicode(class))
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            let mut class = class.clone();
+            class.difference(&hir::ClassBytes::new([hir::ClassBytesRange::new(
+                b'\n', b'\r',
+            )]));
+            Hir::class(Class::Bytes(class))
+        }
+        HirKind::Literal(hir::Literal(bytes))
+            if bytes.iter().any(|b| (b'\n'..=b'\r').contains(b)) =>
+        {
+            Hir::fail()
+        }
+        HirKind::Repetition(rep) => {
+            let mut rep = rep.clone();
+            rep.sub = Box::new(without_line_ends(&rep.sub));
+            Hir::repetition(rep)
+        }
+        HirKind::Capture(cap) => {
+            let mut cap = cap.clone();
+            cap.sub = Box::new(without_line_ends(&cap.sub));
+            Hir::capture(cap)
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(without_line_ends).collect()),
+        HirKind::Alternation(subs) => {
+            Hir::alternation(subs.iter().map(without_line_ends).collect())
+        }
+        _ => hir.clone(),
+    }
+}
+
+/// The same expression with every capture group made non-capturing: a union of patterns may
+/// not name a group twice, and the prefilter only asks whether anything matches.
+fn uncaptured(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Capture(cap) => uncaptured(&cap.sub),
+        HirKind::Repetition(rep) => {
+            let mut rep = rep.clone();
+            rep.sub = Box::new(uncaptured(&rep.sub));
+            Hir::repetition(rep)
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(uncaptured).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(uncaptured).collect()),
+        _ => hir.clone(),
+    }
+}
+
+fn build(hir: &Hir) -> Option<Regex> {
+    RegexBuilder::new(&hir.to_string())
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()
@@ -74,51 +142,37 @@ impl PackRules {
     /// patterns, so a rule that still fails to compile is left out rather than trusted.
     pub fn compile(pack: &Arc<Pack>) -> PackRules {
         let mut rules = Vec::new();
+        let mut hirs = Vec::new();
         for (index, activity) in pack.activities.iter().enumerate() {
             for rule in &activity.evidence {
                 let globs = |list: &[crate::source::Sp<String>]| {
                     let globs: Vec<String> = list.iter().map(|g| g.value.clone()).collect();
                     discover::globset(&globs).ok()
                 };
-                let (Some(files), Some(exclude), Some(line)) = (
-                    globs(&rule.files),
-                    globs(&rule.exclude),
-                    build(&rule.pattern.value, false),
-                ) else {
+                let Some(hir) = line_bounded(&rule.pattern.value) else {
                     continue;
                 };
-                let group = line.capture_names().any(|n| n == Some(EVIDENCE_GROUP));
+                let (Some(files), Some(exclude), Some(regex)) =
+                    (globs(&rule.files), globs(&rule.exclude), build(&hir))
+                else {
+                    continue;
+                };
+                let group = regex.capture_names().any(|n| n == Some(EVIDENCE_GROUP));
+                hirs.push(uncaptured(&hir));
                 rules.push(Rule {
                     activity: index,
                     id: rule.id.value.clone(),
                     description: rule.description.clone(),
                     files,
                     exclude,
-                    line,
+                    regex,
                     group,
                 });
             }
         }
-        let prefilter = if rules.is_empty() {
-            None
-        } else {
-            let alternatives: Vec<String> = pack
-                .activities
-                .iter()
-                .flat_map(|a| &a.evidence)
-                // Every pattern may name its `evidence` group, and one regex cannot hold a
-                // name twice: the prefilter only asks whether anything matches, so unname them.
-                .map(|r| {
-                    let unnamed = r
-                        .pattern
-                        .value
-                        .replace("(?P<evidence>", "(?:")
-                        .replace("(?<evidence>", "(?:");
-                    format!("(?:{unnamed})")
-                })
-                .collect();
-            build(&alternatives.join("|"), true)
-        };
+        let prefilter = (!hirs.is_empty())
+            .then(|| build(&Hir::alternation(hirs)))
+            .flatten();
         PackRules {
             pack: Arc::clone(pack),
             rules,
@@ -130,15 +184,14 @@ impl PackRules {
         &self.pack.activities[rule.activity]
     }
 
-    /// Whether the pack has a whole-file prefilter (it may not compile when the joined patterns
-    /// exceed the size limit; files are then checked line by line).
+    /// Whether the pack has a whole-file prefilter (the union may exceed the size limit; every
+    /// rule then runs on every file it covers).
     pub fn has_prefilter(&self) -> bool {
         self.prefilter.is_some() || self.rules.is_empty()
     }
 
     /// False when no line of `text` can match any rule of the pack.
     pub fn may_match(&self, text: &[u8]) -> bool {
-        // Without a combined prefilter (too large to compile), every file is checked by line.
         self.prefilter.as_ref().is_none_or(|p| p.is_match(text))
     }
 }
@@ -158,5 +211,21 @@ mod tests {
             assert!(rules.may_match(b"x\n  sudo apt-get -y dist-upgrade\n"));
             assert!(!rules.may_match(b"nothing to see here\n"));
         }
+    }
+
+    #[test]
+    fn matches_never_cross_a_line_end() {
+        let re = build(&line_bounded(r"apt-get\s+upgrade").unwrap()).unwrap();
+        assert!(re.is_match(b"apt-get  upgrade\n"));
+        assert!(!re.is_match(b"apt-get\nupgrade\n"));
+        assert!(!re.is_match(b"apt-get\r\nupgrade\r\n"));
+        let anchored = build(&line_bounded(r"^\s*x\s*$").unwrap()).unwrap();
+        let found: Vec<(usize, usize)> = anchored
+            .find_iter(b"a\r\n  x \r\nb\n")
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        assert_eq!(found, [(3, 7)]);
+        let dot = build(&line_bounded(r"a.b|a[^z]b").unwrap()).unwrap();
+        assert!(!dot.is_match(b"a\nb"));
     }
 }
