@@ -4,6 +4,7 @@
 //! every scope, and files no applicable rule looks at, are never read.
 
 pub mod allow;
+pub mod literals;
 pub mod rules;
 
 use std::collections::HashMap;

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use aho_corasick::AhoCorasick;
 use globset::GlobSet;
 use regex::bytes::{Regex, RegexBuilder};
 use regex_syntax::hir::{self, Class, Hir, HirKind};
@@ -12,6 +13,8 @@ use regex_syntax::hir::{self, Class, Hir, HirKind};
 use crate::checks::pack::REGEX_SIZE_LIMIT;
 use crate::discover;
 use crate::model::{Activity, Pack};
+
+use super::literals;
 
 /// The capture group whose text a finding underlines, when a pattern has it.
 pub const EVIDENCE_GROUP: &str = "evidence";
@@ -58,6 +61,11 @@ impl Rule {
 pub struct PackRules {
     pub pack: Arc<Pack>,
     pub rules: Vec<Rule>,
+    /// The required literals of every rule that has them, in one automaton: a file holding none
+    /// of them can only match the residual rules.
+    literals: Option<AhoCorasick>,
+    /// The union of the rules without usable literals; `None` when every rule has some.
+    residual: Option<Regex>,
     /// All patterns in one regex, groups unnamed: a file it does not match has no evidence.
     prefilter: Option<Regex>,
 }
@@ -170,12 +178,35 @@ impl PackRules {
                 });
             }
         }
+        let mut all_literals: Vec<Vec<u8>> = Vec::new();
+        let mut residual = Vec::new();
+        for hir in &hirs {
+            match literals::required(hir) {
+                Some(set) => all_literals.extend(set),
+                None => residual.push(hir.clone()),
+            }
+        }
+        all_literals.sort();
+        all_literals.dedup();
+        let literals = (!all_literals.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(all_literals)
+                    .ok()
+            })
+            .flatten();
+        let residual = (!residual.is_empty())
+            .then(|| build(&Hir::alternation(residual)))
+            .flatten();
         let prefilter = (!hirs.is_empty())
             .then(|| build(&Hir::alternation(hirs)))
             .flatten();
         PackRules {
             pack: Arc::clone(pack),
             rules,
+            literals,
+            residual,
             prefilter,
         }
     }
@@ -190,9 +221,23 @@ impl PackRules {
         self.prefilter.is_some() || self.rules.is_empty()
     }
 
-    /// False when no line of `text` can match any rule of the pack.
+    /// Whether the pack has a literal prefilter.
+    pub fn has_literals(&self) -> bool {
+        self.literals.is_some()
+    }
+
+    /// False when no line of `text` can match any rule of the pack. The literals come first and
+    /// reject most files in one pass; a file they pass goes through the union of the patterns,
+    /// one they reject only through the rules that have no literals.
     pub fn may_match(&self, text: &[u8]) -> bool {
-        self.prefilter.as_ref().is_none_or(|p| p.is_match(text))
+        let Some(literals) = &self.literals else {
+            return self.prefilter.as_ref().is_none_or(|p| p.is_match(text));
+        };
+        if literals.is_match(text) {
+            self.prefilter.as_ref().is_none_or(|p| p.is_match(text))
+        } else {
+            self.residual.as_ref().is_some_and(|r| r.is_match(text))
+        }
     }
 }
 
@@ -208,6 +253,7 @@ mod tests {
             let rules = PackRules::compile(&Arc::new(pack));
             assert!(!rules.rules.is_empty(), "{}", rules.pack.id());
             assert!(rules.has_prefilter(), "{}", rules.pack.id());
+            assert!(rules.has_literals(), "{}", rules.pack.id());
             assert!(rules.may_match(b"x\n  sudo apt-get -y dist-upgrade\n"));
             assert!(!rules.may_match(b"nothing to see here\n"));
         }
