@@ -43,8 +43,18 @@ pub enum Command {
 pub enum Format {
     /// Diagnostics with source snippets, for people
     Human,
+    /// One line per finding: path:line:col: severity[code] message
+    Concise,
     /// The JSON report, version 1
     Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// GitLab Code Quality report
+    Gitlab,
+    /// JUnit XML, one test case per ownership file
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

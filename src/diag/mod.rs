@@ -3,6 +3,7 @@
 //! [`kinds`], one type per kind.
 
 mod code;
+pub mod explain;
 pub mod fingerprint;
 pub mod kinds;
 

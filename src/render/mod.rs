@@ -1,8 +1,13 @@
 //! Output: the only code that writes to stdout or stderr. Each format turns a [`Report`] into
 //! text; [`write()`] sends it to stdout or, atomically, to `--output`.
 
+mod concise;
+pub mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -54,7 +59,12 @@ pub fn text(report: &Report, settings: &Settings, to_terminal: bool) -> String {
                 },
             )
         }
+        Format::Concise => concise::render(report),
         Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+        Format::Gitlab => gitlab::render(report),
+        Format::Junit => junit::render(report),
     }
 }
 

@@ -1,0 +1,54 @@
+//! GitLab Code Quality: the JSON array GitLab's merge request widget reads
+//! (`artifacts:reports:codequality`).
+
+use serde::Serialize;
+
+use crate::Report;
+use crate::diag::{Severity, fingerprint};
+
+#[derive(Serialize)]
+struct Issue<'a> {
+    description: String,
+    check_name: &'a str,
+    fingerprint: String,
+    severity: &'a str,
+    location: Location<'a>,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    path: &'a str,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: usize,
+}
+
+pub fn render(report: &Report) -> String {
+    let issues: Vec<Issue> = report
+        .findings
+        .iter()
+        .map(|f| Issue {
+            description: format!("{} [{}]", f.message, f.code),
+            check_name: f.code.as_str(),
+            fingerprint: fingerprint::of(f),
+            // GitLab's scale: info, minor, major, critical, blocker.
+            severity: match f.severity {
+                Severity::Error => "major",
+                Severity::Warning => "minor",
+                Severity::Note => "info",
+            },
+            location: Location {
+                path: f.path.as_deref().unwrap_or("."),
+                lines: Lines {
+                    begin: f.start().map_or(1, |p| p.line),
+                },
+            },
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_default();
+    text.push('\n');
+    text
+}

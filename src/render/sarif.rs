@@ -1,0 +1,236 @@
+//! SARIF 2.1.0, for GitHub code scanning and other SARIF viewers: one rule per code with its
+//! explanation as help, one result per finding with `partialFingerprints`, and the ownership
+//! file an evidence match is attributed to as a related location. Our own serde types, kept
+//! valid by a test against the OASIS schema.
+
+use serde::Serialize;
+
+use crate::Report;
+use crate::diag::explain::explain;
+use crate::diag::{Code, Finding, Severity, fingerprint};
+use crate::source::SourceFile;
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    results: Vec<SarifResult<'a>>,
+    /// Our columns count Unicode scalar values, not SARIF's default UTF-16 code units.
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: &'static str,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Text,
+    default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Location<'a>>,
+    partial_fingerprints: Fingerprints,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "raciLint/v1")]
+    raci_lint: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: Physical<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical<'a> {
+    artifact_location: Artifact<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+struct Artifact<'a> {
+    uri: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+fn region(source: &SourceFile, span: crate::source::Span) -> Region {
+    let (start, end) = (source.line_col(span.start), source.line_col(span.end));
+    Region {
+        start_line: start.line,
+        start_column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}
+
+fn result(f: &Finding) -> SarifResult<'_> {
+    let locations = match &f.path {
+        Some(uri) => vec![Location {
+            id: None,
+            physical_location: Physical {
+                artifact_location: Artifact { uri },
+                region: f
+                    .source
+                    .as_ref()
+                    .zip(f.primary.as_ref())
+                    .map(|(s, l)| region(s, l.span)),
+            },
+            message: None,
+        }],
+        None => Vec::new(),
+    };
+    let related_locations = f
+        .related
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Location {
+            id: Some(i),
+            physical_location: Physical {
+                artifact_location: Artifact {
+                    uri: &r.source.path,
+                },
+                region: Some(region(&r.source, r.label.span)),
+            },
+            message: r.label.text.clone().map(|text| Text { text }),
+        })
+        .collect();
+    let mut message = f.message.clone();
+    if let Some(help) = &f.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    SarifResult {
+        rule_id: f.code.as_str(),
+        rule_index: Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0),
+        level: level(f.severity),
+        message: Text { text: message },
+        locations,
+        related_locations,
+        partial_fingerprints: Fingerprints {
+            raci_lint: fingerprint::of(f),
+        },
+    }
+}
+
+fn rules() -> Vec<Rule> {
+    Code::ALL
+        .iter()
+        .map(|code| {
+            let e = explain(*code);
+            Rule {
+                id: code.as_str(),
+                name: code
+                    .as_str()
+                    .split('-')
+                    .map(|w| {
+                        let mut c = w.chars();
+                        c.next()
+                            .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+                short_description: Text {
+                    text: code.summary().to_owned(),
+                },
+                full_description: Text {
+                    text: e.meaning.to_owned(),
+                },
+                help: Text {
+                    text: format!("{}\n\nExample:\n{}\n\nFix: {}", e.meaning, e.example, e.fix),
+                },
+                default_configuration: Configuration {
+                    level: level(code.default_severity()),
+                },
+            }
+        })
+        .collect()
+}
+
+pub fn render(report: &Report) -> String {
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "raci-lint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    rules: rules(),
+                },
+            },
+            results: report.findings.iter().map(result).collect(),
+            column_kind: "unicodeCodePoints",
+        }],
+    };
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}
