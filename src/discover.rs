@@ -28,13 +28,23 @@ pub struct Candidate {
     pub path: PathBuf,
 }
 
-/// A file the evidence scan may read: its shown path and its path relative to the PATH it was
-/// found under (what evidence globs match against).
+/// A file the evidence scan may read, and the index of the PATH it was found under (evidence
+/// globs match the path relative to it). Kept this small on purpose: a large tree has one per
+/// file, and the shown path is only worked out for the files the scan looks at.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ScanFile {
-    pub display: String,
     pub path: PathBuf,
-    pub rel: PathBuf,
+    pub root: usize,
+}
+
+impl ScanFile {
+    /// The path relative to the PATH it was found under.
+    pub fn rel<'a>(&'a self, roots: &[PathBuf]) -> &'a Path {
+        roots
+            .get(self.root)
+            .and_then(|root| self.path.strip_prefix(root).ok())
+            .unwrap_or(&self.path)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -66,13 +76,13 @@ pub fn globset(globs: &[String]) -> Result<GlobSet, globset::Error> {
 #[derive(Default)]
 struct Found {
     ownership: BTreeMap<String, PathBuf>,
-    others: BTreeMap<String, ScanFile>,
+    others: Vec<ScanFile>,
     findings: Vec<Finding>,
 }
 
 pub fn discover(walk: &Walk<'_>) -> Discovery {
     let found = Mutex::new(Found::default());
-    for root in walk.roots {
+    for (index, root) in walk.roots.iter().enumerate() {
         let meta = match std::fs::metadata(root) {
             Ok(meta) => meta,
             Err(e) => {
@@ -81,7 +91,7 @@ pub fn discover(walk: &Walk<'_>) -> Discovery {
             }
         };
         if meta.is_dir() {
-            walk_root(root, walk, &found);
+            walk_root(root, index, walk, &found);
         } else {
             insert(&mut lock(&found).ownership, root);
         }
@@ -95,7 +105,7 @@ pub fn discover(walk: &Walk<'_>) -> Discovery {
             .into_iter()
             .map(|(display, path)| Candidate { display, path })
             .collect(),
-        others: found.others.into_values().collect(),
+        others: dedup_overlapping(found.others, walk.roots.len()),
         findings,
     }
 }
@@ -121,7 +131,19 @@ fn insert(found: &mut BTreeMap<String, PathBuf>, path: &Path) {
         .or_insert_with(|| path.to_path_buf());
 }
 
-fn walk_root(root: &Path, walk: &Walk<'_>, found: &Mutex<Found>) {
+/// One walk finds each file once; overlapping PATHs (`. sub`) find some twice, under different
+/// spellings: keep the first PATH's, by shown path.
+fn dedup_overlapping(mut files: Vec<ScanFile>, roots: usize) -> Vec<ScanFile> {
+    if roots > 1 {
+        let cwd = std::env::current_dir().ok();
+        let mut seen = std::collections::HashSet::new();
+        files.sort_by_key(|f| f.root);
+        files.retain(|f| seen.insert(paths::display_from(cwd.as_deref(), &f.path)));
+    }
+    files
+}
+
+fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &Mutex<Found>) {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
@@ -129,8 +151,8 @@ fn walk_root(root: &Path, walk: &Walk<'_>, found: &Mutex<Found>) {
         .filter_entry(|e| e.file_name() != ".git")
         .build_parallel();
     walker.run(|| {
-        Box::new(|entry| {
-            classify(root, walk, entry, found);
+        Box::new(move |entry| {
+            classify(root, index, walk, entry, found);
             ignore::WalkState::Continue
         })
     });
@@ -138,6 +160,7 @@ fn walk_root(root: &Path, walk: &Walk<'_>, found: &Mutex<Found>) {
 
 fn classify(
     root: &Path,
+    index: usize,
     walk: &Walk<'_>,
     entry: Result<ignore::DirEntry, ignore::Error>,
     found: &Mutex<Found>,
@@ -168,12 +191,10 @@ fn classify(
             insert(&mut lock(found).ownership, path);
         }
     } else if walk.keep_others && !is_dir {
-        let display = paths::display(path);
         let file = ScanFile {
-            display: display.clone(),
-            path: path.to_path_buf(),
-            rel: rel.to_path_buf(),
+            path: entry.into_path(),
+            root: index,
         };
-        lock(found).others.entry(display).or_insert(file);
+        lock(found).others.push(file);
     }
 }

@@ -141,6 +141,7 @@ pub fn check(settings: &Settings) -> Report {
     if settings.evidence {
         let scan = evidence::scan(
             &found.others,
+            &settings.paths,
             &resolved,
             settings.threads,
             settings.max_file_size,

@@ -4,8 +4,12 @@
 use std::path::{Component, Path};
 
 pub fn display(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let rel = match &cwd {
+    display_from(std::env::current_dir().ok().as_deref(), path)
+}
+
+/// [`display`] with the current folder already known, for callers that show many paths.
+pub fn display_from(cwd: Option<&Path>, path: &Path) -> String {
+    let rel = match cwd {
         Some(cwd) if path.is_absolute() => path.strip_prefix(cwd).unwrap_or(path),
         _ => path,
     };

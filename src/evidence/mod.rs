@@ -18,8 +18,8 @@ use crate::diag::Finding;
 use crate::diag::kinds::{InlineAllowWithoutReason, PerformsProviderDuty, UnusedInlineAllow};
 use crate::discover::{self, ScanFile};
 use crate::model::Role;
-use crate::par;
 use crate::source::{SourceFile, Span};
+use crate::{par, paths};
 use rules::PackRules;
 
 /// Files larger than this are not searched (DESIGN: `max-file-size`, default 1 MiB).
@@ -139,10 +139,12 @@ impl<'a> Scopes<'a> {
 /// Scans `files` for evidence against the resolved ownership files, on `threads` threads.
 pub fn scan(
     files: &[ScanFile],
+    roots: &[std::path::PathBuf],
     owners: &[Resolved],
     threads: usize,
     max_file_size: u64,
 ) -> ScanOutcome {
+    let cwd = std::env::current_dir().ok();
     let mut compiled = HashMap::new();
     for resolved in owners {
         compiled
@@ -151,19 +153,26 @@ pub fn scan(
     }
     let scopes = Scopes::new(owners, &compiled);
     let results = par::map(files, threads, |file| {
-        let owner = scopes.owner_of(&file.display)?;
+        let display = paths::display_from(cwd.as_deref(), &file.path);
+        let owner = scopes.owner_of(&display)?;
+        let rel = file.rel(roots);
         let rules: Vec<usize> = owner
             .applicable
             .iter()
             .copied()
-            .filter(|&i| owner.rules.rules[i].covers(&file.rel))
+            .filter(|&i| owner.rules.rules[i].covers(rel))
             .collect();
         if rules.is_empty() {
             return None;
         }
-        Some(scan_file(file, owner, &rules, max_file_size))
+        let target = Target {
+            display,
+            path: &file.path,
+        };
+        Some(scan_file(&target, owner, &rules, max_file_size))
     });
     let mut outcome = ScanOutcome::default();
+    // The walk's order depends on scheduling; everything below is sorted or counted.
     for result in results.into_iter().flatten() {
         match result {
             FileResult::Skipped(display, reason) => outcome.skipped.push((display, reason)),
@@ -174,7 +183,14 @@ pub fn scan(
             }
         }
     }
+    outcome.skipped.sort_by(|a, b| a.0.cmp(&b.0));
     outcome
+}
+
+/// A file being scanned: its shown path and where to read it.
+struct Target<'a> {
+    display: String,
+    path: &'a std::path::Path,
 }
 
 enum FileResult {
@@ -193,9 +209,9 @@ struct Hit {
     end: usize,
 }
 
-fn scan_file(file: &ScanFile, owner: &Owner<'_>, rules: &[usize], max: u64) -> FileResult {
+fn scan_file(file: &Target<'_>, owner: &Owner<'_>, rules: &[usize], max: u64) -> FileResult {
     let too_large = || FileResult::Skipped(file.display.clone(), SkipReason::TooLarge);
-    match std::fs::metadata(&file.path) {
+    match std::fs::metadata(file.path) {
         Ok(meta) if !meta.is_file() => {
             return FileResult::Scanned {
                 findings: vec![],
@@ -205,7 +221,7 @@ fn scan_file(file: &ScanFile, owner: &Owner<'_>, rules: &[usize], max: u64) -> F
         Ok(meta) if meta.len() > max => return too_large(),
         _ => {}
     }
-    let Ok(bytes) = std::fs::read(&file.path) else {
+    let Ok(bytes) = std::fs::read(file.path) else {
         // Vanished or unreadable between the walk and now: not evidence, and not ours to
         // report as an ownership problem.
         return FileResult::Scanned {
@@ -262,7 +278,7 @@ fn scan_file(file: &ScanFile, owner: &Owner<'_>, rules: &[usize], max: u64) -> F
 /// allow without a reason suppresses nothing; an allow with a reason that covered nothing is
 /// unused.
 fn report(
-    file: &ScanFile,
+    file: &Target<'_>,
     owner: &Owner<'_>,
     bytes: &[u8],
     hits: &[Hit],
