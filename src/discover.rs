@@ -50,8 +50,10 @@ impl ScanFile {
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub ownership: Vec<Candidate>,
-    /// Every other file found, sorted; empty unless asked for.
+    /// Every other file found; empty unless asked for.
     pub others: Vec<ScanFile>,
+    /// Files left out of the scan because they are links out of their PATH (shown path, why).
+    pub skipped: Vec<(String, &'static str)>,
     pub findings: Vec<Finding>,
 }
 
@@ -77,6 +79,7 @@ pub fn globset(globs: &[String]) -> Result<GlobSet, globset::Error> {
 struct Found {
     ownership: BTreeMap<String, PathBuf>,
     others: Vec<ScanFile>,
+    skipped: Vec<(String, &'static str)>,
     findings: Vec<Finding>,
 }
 
@@ -106,6 +109,11 @@ pub fn discover(walk: &Walk<'_>) -> Discovery {
             .map(|(display, path)| Candidate { display, path })
             .collect(),
         others: dedup_overlapping(found.others, walk.roots.len()),
+        skipped: {
+            let mut skipped = found.skipped;
+            skipped.sort();
+            skipped
+        },
         findings,
     }
 }
@@ -143,7 +151,18 @@ fn dedup_overlapping(mut files: Vec<ScanFile>, roots: usize) -> Vec<ScanFile> {
     files
 }
 
+/// Whether a symbolic link leads inside `root` (canonical). Links are never followed out of the
+/// PATH they were found under.
+fn link_inside(path: &Path, root: Option<&Path>) -> bool {
+    match (std::fs::canonicalize(path), root) {
+        (Ok(target), Some(root)) => target.starts_with(root),
+        _ => false,
+    }
+}
+
 fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &Mutex<Found>) {
+    let canonical_root = std::fs::canonicalize(root).ok();
+    let canonical_root = canonical_root.as_deref();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
@@ -152,7 +171,7 @@ fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &Mutex<Found>) {
         .build_parallel();
     walker.run(|| {
         Box::new(move |entry| {
-            classify(root, index, walk, entry, found);
+            classify(root, canonical_root, index, walk, entry, found);
             ignore::WalkState::Continue
         })
     });
@@ -160,6 +179,7 @@ fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &Mutex<Found>) {
 
 fn classify(
     root: &Path,
+    canonical_root: Option<&Path>,
     index: usize,
     walk: &Walk<'_>,
     entry: Result<ignore::DirEntry, ignore::Error>,
@@ -182,14 +202,28 @@ fn classify(
         return;
     }
     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+    let escapes = entry.path_is_symlink()
+        && std::fs::symlink_metadata(path).is_ok()
+        && std::fs::metadata(path).is_ok()
+        && !link_inside(path, canonical_root);
     if walk.ownership.is_match(rel) {
-        if is_dir {
+        if escapes {
+            let e = io_error(
+                path,
+                "a symbolic link out of the PATH given; not followed".into(),
+            );
+            lock(found).findings.push(e);
+        } else if is_dir {
             // Named like an ownership file but not one: say so rather than skip it silently.
             let e = io_error(path, "is a folder, not an ownership file".into());
             lock(found).findings.push(e);
         } else {
             insert(&mut lock(found).ownership, path);
         }
+    } else if walk.keep_others && escapes {
+        lock(found)
+            .skipped
+            .push((paths::display(path), "link out of the PATH"));
     } else if walk.keep_others && !is_dir {
         let file = ScanFile {
             path: entry.into_path(),

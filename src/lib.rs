@@ -147,12 +147,19 @@ pub fn check(settings: &Settings) -> Report {
             settings.max_file_size,
         );
         report.summary.scanned = scan.scanned;
-        report.summary.skipped = scan.skipped.len();
+        report.summary.skipped = scan.skipped.len() + found.skipped.len();
         report.skipped = scan
             .skipped
             .into_iter()
             .map(|(path, why)| format!("{path} ({})", why.as_str()))
+            .chain(
+                found
+                    .skipped
+                    .iter()
+                    .map(|(path, why)| format!("{path} ({why})")),
+            )
             .collect();
+        report.skipped.sort();
         report.waived = scan.waived;
         sink.extend(scan.findings);
     }

@@ -11,6 +11,13 @@ use crate::source::{SourceFile, Span};
 
 /// Regexes in user packs are untrusted: bound what one may cost to compile and run.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// A pattern longer than this is not hand-written.
+pub const MAX_PATTERN_LEN: usize = 16 * 1024;
+/// Globs per evidence rule (files and exclusions together), and the length of one glob.
+pub const MAX_GLOBS_PER_RULE: usize = 256;
+pub const MAX_GLOB_LEN: usize = 1024;
+/// Evidence rules per pack: every scanned file is matched against them.
+pub const MAX_EVIDENCE_RULES: usize = 1000;
 
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
@@ -59,6 +66,19 @@ pub fn check(pack: &Pack, sink: &mut Sink) {
         provider: pack.id(),
         sink,
     };
+    let rules: usize = pack.activities.iter().map(|a| a.evidence.len()).sum();
+    if rules > MAX_EVIDENCE_RULES {
+        r.report(
+            Code::PackInvalidYaml,
+            pack.id.span,
+            "too many evidence rules",
+            format!(
+                "the pack has {rules} evidence rules; at most {MAX_EVIDENCE_RULES} are allowed"
+            ),
+            None,
+            None,
+        );
+    }
     if !is_kebab(pack.id()) {
         r.report(
             Code::PackBadId,
@@ -247,6 +267,20 @@ pub fn check(pack: &Pack, sink: &mut Sink) {
 
         let mut rule_ids = BTreeSet::new();
         for rule in &a.evidence {
+            let globs = rule.files.len() + rule.exclude.len();
+            if globs > MAX_GLOBS_PER_RULE {
+                r.report(
+                    Code::PackBadGlob,
+                    rule.id.span,
+                    "too many globs",
+                    format!(
+                        "evidence rule `{}` has {globs} globs; at most {MAX_GLOBS_PER_RULE} are allowed",
+                        rule.id.value
+                    ),
+                    Some("use `**` and wildcards rather than listing files".into()),
+                    act,
+                );
+            }
             if !rule_ids.insert(rule.id.value.as_str()) {
                 r.report(
                     Code::PackDuplicateId,
@@ -261,7 +295,19 @@ pub fn check(pack: &Pack, sink: &mut Sink) {
                 );
             }
             for glob in rule.files.iter().chain(&rule.exclude) {
-                if let Err(e) = globset::Glob::new(&glob.value) {
+                if glob.value.len() > MAX_GLOB_LEN {
+                    r.report(
+                        Code::PackBadGlob,
+                        glob.span,
+                        "glob too long",
+                        format!(
+                            "an evidence glob is {} bytes long; at most {MAX_GLOB_LEN} are allowed",
+                            glob.value.len()
+                        ),
+                        None,
+                        act,
+                    );
+                } else if let Err(e) = globset::Glob::new(&glob.value) {
                     r.report(
                         Code::PackBadGlob,
                         glob.span,
@@ -279,6 +325,11 @@ pub fn check(pack: &Pack, sink: &mut Sink) {
             let pattern = &rule.pattern;
             let problem = if pattern.value.is_empty() {
                 Some("the pattern is empty: it would match every line".to_owned())
+            } else if pattern.value.len() > MAX_PATTERN_LEN {
+                Some(format!(
+                    "the pattern is {} bytes long; at most {MAX_PATTERN_LEN} are allowed",
+                    pattern.value.len()
+                ))
             } else {
                 regex::RegexBuilder::new(&pattern.value)
                     .size_limit(REGEX_SIZE_LIMIT)

@@ -1,7 +1,9 @@
-//! Reading a file from disk into a [`SourceFile`], refusing what is not a regular file, too
-//! large, or not UTF-8, each with a finding that says so.
+//! Reading a YAML file (an ownership file or a rule pack) from disk into a [`SourceFile`],
+//! refusing what is not a regular file, too large, or not UTF-8, each with a finding that says
+//! so.
 
 use std::io::Read;
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::diag::kinds::IoError;
@@ -9,27 +11,32 @@ use crate::diag::{Code, Finding};
 use crate::discover::Candidate;
 use crate::source::{SourceFile, Span};
 
-/// Ownership files are hand-written: anything larger is refused before it is read.
-pub const MAX_OWNERSHIP_FILE_SIZE: u64 = 4 * 1024 * 1024;
+/// Ownership files and packs are hand-written: anything larger is refused before it is read.
+pub const MAX_YAML_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 pub fn ownership_source(candidate: &Candidate) -> Result<Arc<SourceFile>, Finding> {
-    let shown = candidate.display.as_str();
+    yaml_source(&candidate.path, &candidate.display, Code::InvalidYaml)
+}
+
+/// Reads `path` (shown as `shown`); problems with the content are findings of `code`
+/// (`invalid-yaml` for ownership files, `pack-invalid-yaml` for packs).
+pub fn yaml_source(path: &Path, shown: &str, code: Code) -> Result<Arc<SourceFile>, Finding> {
     let io = |error: String| IoError { path: shown, error }.report();
     // metadata follows symlinks: a dangling one fails here, a FIFO is refused before a read
     // that could block forever.
-    let meta = std::fs::metadata(&candidate.path).map_err(|e| io(e.to_string()))?;
+    let meta = std::fs::metadata(path).map_err(|e| io(e.to_string()))?;
     if !meta.is_file() {
         return Err(io("not a regular file".into()));
     }
-    if meta.len() > MAX_OWNERSHIP_FILE_SIZE {
-        return Err(too_large(shown, meta.len()));
+    if meta.len() > MAX_YAML_FILE_SIZE {
+        return Err(too_large(shown, meta.len(), code));
     }
     let mut bytes = Vec::new();
-    std::fs::File::open(&candidate.path)
-        .and_then(|f| f.take(MAX_OWNERSHIP_FILE_SIZE + 1).read_to_end(&mut bytes))
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_YAML_FILE_SIZE + 1).read_to_end(&mut bytes))
         .map_err(|e| io(e.to_string()))?;
-    if bytes.len() as u64 > MAX_OWNERSHIP_FILE_SIZE {
-        return Err(too_large(shown, bytes.len() as u64));
+    if bytes.len() as u64 > MAX_YAML_FILE_SIZE {
+        return Err(too_large(shown, bytes.len() as u64, code));
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(shown, text)),
@@ -53,14 +60,21 @@ pub fn ownership_source(candidate: &Candidate) -> Result<Arc<SourceFile>, Findin
     }
 }
 
-fn too_large(shown: &str, size: u64) -> Finding {
+fn too_large(shown: &str, size: u64, code: Code) -> Finding {
+    let kind = if code == Code::PackInvalidYaml {
+        "a rule pack"
+    } else {
+        "an ownership file"
+    };
     Finding::new(
-        Code::InvalidYaml,
+        code,
         format!(
-            "the file is too large for an ownership file ({size} bytes; the limit is {} MiB)",
-            MAX_OWNERSHIP_FILE_SIZE / (1024 * 1024)
+            "the file is too large for {kind} ({size} bytes; the limit is {} MiB)",
+            MAX_YAML_FILE_SIZE / (1024 * 1024)
         ),
     )
-    .help("an ownership file is a short hand-written declaration; split it or exclude this path")
+    .help(format!(
+        "{kind} is a short hand-written file; split it or leave this path out"
+    ))
     .at_path(shown)
 }

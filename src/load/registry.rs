@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::pack;
+use super::{pack, read};
 use crate::checks;
 use crate::diag::kinds::{IoError, PackProblem};
 use crate::diag::{Code, Finding, Severity, Sink};
@@ -55,20 +55,13 @@ pub fn load(user: &[PathBuf]) -> (Packs, Vec<Finding>) {
     let mut user_ids = std::collections::BTreeSet::new();
     for file in user_pack_files(user, &mut findings) {
         let shown = paths::display(&file);
-        let text = match std::fs::read_to_string(&file) {
-            Ok(text) => text,
-            Err(e) => {
-                findings.push(
-                    IoError {
-                        path: &shown,
-                        error: e.to_string(),
-                    }
-                    .report(),
-                );
+        let source = match read::yaml_source(&file, &shown, Code::PackInvalidYaml) {
+            Ok(source) => source,
+            Err(finding) => {
+                findings.push(finding);
                 continue;
             }
         };
-        let source = SourceFile::new(shown, text);
         let (pack, found) = load_one(&source, PackOrigin::User);
         let failed = pack.is_none();
         findings.extend(found);
