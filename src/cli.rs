@@ -43,7 +43,7 @@ pub enum Command {
 pub enum Format {
     /// Diagnostics with source snippets, for people
     Human,
-    /// One line per finding: path:line:col: severity[code] message
+    /// One line per finding: path, line, column, severity, code and message
     Concise,
     /// The JSON report, version 1
     Json,
