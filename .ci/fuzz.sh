@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs each fuzz target for a bounded time (FUZZ_SECONDS, default 10), seeded from the fixtures.
+# cargo-fuzz needs nightly-only flags; RUSTC_BOOTSTRAP=1 lets the machine's stable toolchain
+# accept them. A crash fails CI and leaves its input under fuzz/artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${FUZZ_SECONDS:-10}
+
+command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
+
+corpus="$(mktemp -d)"
+trap 'rm -rf "$corpus"' EXIT
+seed() { # seed TARGET FILES...: copy each file in under a unique name
+    local target=$1
+    shift
+    mkdir -p "$corpus/$target"
+    local i=0
+    for f in "$@"; do
+        i=$((i + 1))
+        cp "$f" "$corpus/$target/seed-$i"
+    done
+}
+seed ownership $(find fixtures -name raci.yaml | sort)
+seed pack rules/*.yaml fixtures/codes/*/packs/*.yaml
+seed evidence $(find fixtures/evidence -type f -path '*found*' | sort)
+
+export RUSTC_BOOTSTRAP=1
+cargo fuzz build
+for target in ownership pack evidence; do
+    echo "fuzzing $target for ${seconds}s"
+    cargo fuzz run "$target" "$corpus/$target" -- -max_total_time="$seconds" 2>&1 | tail -n 2
+done
