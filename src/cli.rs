@@ -37,6 +37,15 @@ pub enum Command {
     /// Check ownership files (the default when no subcommand is given)
     #[command(after_help = EXAMPLES)]
     Check(CheckArgs),
+    /// Print the resolved settings and where each came from (default, config file, command
+    /// line); takes the same flags as `check`
+    Config(CheckArgs),
+}
+
+/// What to do, once the command line is read.
+pub enum Mode {
+    Check(CheckArgs),
+    Config(CheckArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -90,6 +99,11 @@ pub struct CheckArgs {
     #[arg(long, short = 'v', help_heading = "Output")]
     pub verbose: bool,
 
+    /// Use this config file instead of the raci-lint.yaml or .raci-lint.yaml found from the
+    /// current folder up to the repository root
+    #[arg(long, value_name = "FILE", help_heading = "Rules")]
+    pub config: Option<PathBuf>,
+
     /// Add a rule pack file, or a folder of them; repeatable. A pack with a built-in
     /// provider's id replaces the built-in pack
     #[arg(long = "packs", value_name = "PATH", help_heading = "Rules")]
@@ -114,11 +128,18 @@ pub struct CheckArgs {
 }
 
 impl Cli {
+    pub fn into_mode(self) -> Mode {
+        match self.command {
+            Some(Command::Check(args)) => Mode::Check(args),
+            Some(Command::Config(args)) => Mode::Config(args),
+            None => Mode::Check(self.check),
+        }
+    }
+
     /// The check arguments, whether given after `check` or without it.
     pub fn into_check(self) -> CheckArgs {
-        match self.command {
-            Some(Command::Check(args)) => args,
-            None => self.check,
+        match self.into_mode() {
+            Mode::Check(args) | Mode::Config(args) => args,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod checks;
 pub mod cli;
+pub mod config;
 pub mod diag;
 pub mod discover;
 pub mod evidence;
@@ -63,7 +64,7 @@ impl Report {
         if self
             .findings
             .iter()
-            .any(|f| f.code.is_fatal() && f.severity == Severity::Error)
+            .any(|f| f.fatal || (f.code.is_fatal() && f.severity == Severity::Error))
         {
             Outcome::Broken
         } else if self.summary.errors > 0 || (deny_warnings && self.summary.warnings > 0) {
@@ -78,6 +79,11 @@ impl Report {
 pub fn check(settings: &Settings) -> Report {
     let mut sink = Sink::default();
     let mut report = Report::default();
+    if !settings.setup.is_empty() {
+        // A broken config file: nothing is checked with settings the user did not mean.
+        sink.extend(settings.setup.iter().cloned());
+        return finish(report, sink, settings);
+    }
 
     let (packs, pack_findings) = load::registry::load(&settings.packs);
     sink.extend(pack_findings);
@@ -168,6 +174,20 @@ pub fn check(settings: &Settings) -> Report {
 
 fn finish(mut report: Report, sink: Sink, settings: &Settings) -> Report {
     let mut findings = sink.into_sorted();
+    // The config file's severities first: `off` removes a finding whatever the flags.
+    findings.retain_mut(|finding| {
+        if finding.fatal {
+            return true;
+        }
+        match settings.severity.get(&finding.code) {
+            Some(Some(level)) => {
+                finding.severity = *level;
+                true
+            }
+            Some(None) => false,
+            None => true,
+        }
+    });
     for finding in &mut findings {
         if settings.strict && matches!(finding.code, Code::UnownedDuty | Code::PerformsProviderDuty)
         {

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use raci_lint::cli::Cli;
+use raci_lint::cli::{Cli, Mode};
 use raci_lint::settings::Settings;
 use raci_lint::{Outcome, render};
 
@@ -15,7 +15,23 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let settings = Settings::from_args(cli.into_check());
+    let args = match cli.into_mode() {
+        Mode::Check(args) => args,
+        Mode::Config(args) => {
+            let settings = Settings::resolve(args);
+            let broken = !settings.setup.is_empty();
+            if let Err(e) = render::settings(&settings) {
+                render::fatal(&format!("cannot write the settings: {e}"));
+                return ExitCode::from(Outcome::Broken as u8);
+            }
+            return ExitCode::from(if broken {
+                Outcome::Broken
+            } else {
+                Outcome::Clean
+            } as u8);
+        }
+    };
+    let settings = Settings::resolve(args);
     let report = raci_lint::check(&settings);
     if let Err(e) = render::write(&report, &settings) {
         render::fatal(&format!("cannot write the report: {e}"));

@@ -1,10 +1,14 @@
-//! Resolved settings for one run: built-in defaults, then the command line.
+//! Resolved settings for one run, in layers: built-in defaults < config file < command line.
+//! Each setting remembers which layer it came from, for `raci-lint config`.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::cli::{CheckArgs, ColorChoice, Format};
+use crate::config::{self, Level};
+use crate::diag::{Code, Finding};
 use crate::discover::DEFAULT_OWNERSHIP_GLOBS;
-use crate::{evidence, par};
+use crate::{evidence, par, paths};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -22,10 +26,136 @@ pub struct Settings {
     pub evidence: bool,
     pub threads: usize,
     pub max_file_size: u64,
+    /// Per-code severities from the config file; `None` is `off`.
+    pub severity: BTreeMap<Code, Level>,
+    /// The config file in force, as shown.
+    pub config: Option<String>,
+    /// Problems with the config file: the run reports them and stops (exit 2).
+    pub setup: Vec<Finding>,
+    /// (setting, value, where it came from), in the order `raci-lint config` prints them.
+    pub origins: Vec<(&'static str, String, String)>,
 }
 
+const DEFAULT: &str = "default";
+const COMMAND_LINE: &str = "command line";
+
 impl Settings {
-    pub fn from_args(args: CheckArgs) -> Settings {
+    /// Built-in defaults, then the config file (`--config`, or the one found from the current
+    /// folder upward), then the command line.
+    pub fn resolve(args: CheckArgs) -> Settings {
+        let mut setup = Vec::new();
+        let config_path = args.config.clone().or_else(|| {
+            std::env::current_dir()
+                .ok()
+                .and_then(|cwd| config::find(&cwd))
+        });
+        let config = config_path
+            .as_deref()
+            .and_then(|path| match config::load(path) {
+                Ok(config) => Some(config),
+                Err(finding) => {
+                    setup.push(finding);
+                    None
+                }
+            });
+        let from_file = || {
+            config
+                .as_ref()
+                .map_or_else(|| DEFAULT.to_owned(), |c| c.path.clone())
+        };
+        let mut origins = Vec::new();
+        let mut note = |name: &'static str, value: String, origin: String| {
+            origins.push((name, value, origin));
+        };
+
+        let (ownership_globs, origin) =
+            match config.as_ref().and_then(|c| c.ownership_files.clone()) {
+                Some(globs) => (globs, from_file()),
+                None => (
+                    DEFAULT_OWNERSHIP_GLOBS
+                        .iter()
+                        .map(|g| (*g).to_owned())
+                        .collect(),
+                    DEFAULT.to_owned(),
+                ),
+            };
+        note("ownership-files", format!("{ownership_globs:?}"), origin);
+
+        let (exclude, origin) = match config.as_ref().and_then(|c| c.exclude.clone()) {
+            Some(globs) => (globs, from_file()),
+            None => (Vec::new(), DEFAULT.to_owned()),
+        };
+        note("exclude", format!("{exclude:?}"), origin);
+
+        // Packs add up: the config file's, then `--packs`.
+        let mut packs = config
+            .as_ref()
+            .and_then(|c| c.packs.clone())
+            .unwrap_or_default();
+        let mut origin = if packs.is_empty() {
+            DEFAULT.to_owned()
+        } else {
+            from_file()
+        };
+        if !args.packs.is_empty() {
+            origin = if packs.is_empty() {
+                COMMAND_LINE.to_owned()
+            } else {
+                format!("{origin} + {COMMAND_LINE}")
+            };
+            packs.extend(args.packs.iter().cloned());
+        }
+        let shown: Vec<String> = packs.iter().map(|p| paths::display(p)).collect();
+        note("packs", format!("{shown:?}"), origin);
+
+        let (evidence, origin) = if args.no_evidence {
+            (false, COMMAND_LINE.to_owned())
+        } else {
+            match config.as_ref().and_then(|c| c.evidence) {
+                Some(on) => (on, from_file()),
+                None => (true, DEFAULT.to_owned()),
+            }
+        };
+        note("evidence", evidence.to_string(), origin);
+
+        let (max_file_size, origin) = match config.as_ref().and_then(|c| c.max_file_size) {
+            Some(n) => (n, from_file()),
+            None => (evidence::DEFAULT_MAX_FILE_SIZE, DEFAULT.to_owned()),
+        };
+        note("max-file-size", max_file_size.to_string(), origin);
+
+        let severity = config
+            .as_ref()
+            .map(|c| c.severity.clone())
+            .unwrap_or_default();
+        for code in Code::ALL {
+            let (level, origin) = match severity.get(code) {
+                Some(level) => (*level, from_file()),
+                None => (Some(code.default_severity()), DEFAULT.to_owned()),
+            };
+            let shown = level.map_or("off", |s| s.as_str()).to_owned();
+            let name: &'static str = code.as_str();
+            note(name, shown, origin);
+        }
+
+        let flag = |on: bool| {
+            if on {
+                COMMAND_LINE.to_owned()
+            } else {
+                DEFAULT.to_owned()
+            }
+        };
+        note("strict", args.strict.to_string(), flag(args.strict));
+        note(
+            "deny-warnings",
+            args.deny_warnings.to_string(),
+            flag(args.deny_warnings),
+        );
+        let threads = args
+            .threads
+            .map_or_else(par::default_threads, |n| usize::from(n.get()));
+        note("threads", threads.to_string(), flag(args.threads.is_some()));
+
         Settings {
             paths: if args.paths.is_empty() {
                 vec![PathBuf::from(".")]
@@ -37,19 +167,27 @@ impl Settings {
             color: args.color,
             quiet: args.quiet,
             verbose: args.verbose,
-            packs: args.packs,
+            packs,
             strict: args.strict,
             deny_warnings: args.deny_warnings,
-            ownership_globs: DEFAULT_OWNERSHIP_GLOBS
-                .iter()
-                .map(|g| (*g).to_owned())
-                .collect(),
-            exclude: Vec::new(),
-            evidence: !args.no_evidence,
-            threads: args
-                .threads
-                .map_or_else(par::default_threads, |n| usize::from(n.get())),
-            max_file_size: evidence::DEFAULT_MAX_FILE_SIZE,
+            ownership_globs,
+            exclude,
+            evidence,
+            threads,
+            max_file_size,
+            severity,
+            // The file in force, or the one that failed to load.
+            config: config
+                .map(|c| c.path)
+                .or_else(|| config_path.as_deref().map(paths::display)),
+            setup,
+            origins,
         }
+    }
+
+    /// [`Settings::resolve`] under its old name, kept for callers that build settings from
+    /// arguments alone.
+    pub fn from_args(args: CheckArgs) -> Settings {
+        Settings::resolve(args)
     }
 }

@@ -100,6 +100,16 @@ proptest! {
     }
 
     #[test]
+    fn mutated_config_files_never_panic(bytes in mutant(&[
+        include_str!("../fixtures/config/raci-lint.yaml"),
+    ])) {
+        let source = SourceFile::new("raci-lint.yaml", String::from_utf8_lossy(&bytes).into_owned());
+        if let Err(finding) = raci_lint::config::parse(&source, std::path::Path::new(".")) {
+            prop_assert!(finding.fatal, "a config problem always stops the run");
+        }
+    }
+
+    #[test]
     fn evidence_matches_stay_on_one_line_and_prefilters_are_sound(
         lines in prop::collection::vec(prop_oneof![
             Just("sudo apt-get -y dist-upgrade".to_owned()),

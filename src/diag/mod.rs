@@ -62,6 +62,9 @@ pub struct Finding {
     /// What the finding is about when no activity names it (an unknown id as written, a team),
     /// so that two such findings in one file keep different fingerprints.
     pub subject: Option<String>,
+    /// The run cannot trust its own configuration (a broken config file): exit 2 whatever the
+    /// code, and no severity setting applies.
+    pub fatal: bool,
 }
 
 impl Finding {
@@ -79,7 +82,14 @@ impl Finding {
             provider: None,
             activity: None,
             subject: None,
+            fatal: false,
         }
+    }
+
+    /// Marks the finding as one the run cannot go past (exit 2).
+    pub fn fatal(mut self) -> Finding {
+        self.fatal = true;
+        self
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Finding {

@@ -93,7 +93,7 @@ struct RawWaiver {
 }
 
 /// A mapping read in source order, keys spanned.
-struct Entries<V>(Vec<(Spanned<String>, V)>);
+pub(crate) struct Entries<V>(pub Vec<(Spanned<String>, V)>);
 
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

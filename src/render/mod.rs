@@ -105,6 +105,39 @@ fn verbose(report: &Report) -> io::Result<()> {
     Ok(())
 }
 
+/// `raci-lint config`: every resolved setting and where it came from, then any problem with
+/// the config file.
+pub fn settings(settings: &Settings) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    match &settings.config {
+        Some(path) => writeln!(out, "# config file: {path}")?,
+        None => writeln!(out, "# config file: none")?,
+    }
+    let width = settings
+        .origins
+        .iter()
+        .map(|(n, v, _)| n.len() + v.len())
+        .max()
+        .unwrap_or(0);
+    for (name, value, origin) in &settings.origins {
+        let pad = width - name.len() - value.len();
+        writeln!(out, "{name}: {value}{}  # {origin}", " ".repeat(pad))?;
+    }
+    if !settings.setup.is_empty() {
+        let report = crate::Report {
+            findings: settings.setup.clone(),
+            ..Default::default()
+        };
+        let style = human::Style {
+            color: false,
+            width: 100,
+            quiet: true,
+        };
+        write!(out, "\n{}", human::render(&report, &style))?;
+    }
+    out.flush()
+}
+
 /// A message for stderr when the run itself failed (the report could not be written).
 pub fn fatal(message: &str) {
     let _ = writeln!(io::stderr(), "raci-lint: error: {message}");

@@ -1,0 +1,220 @@
+//! The config file (`raci-lint.yaml` or `.raci-lint.yaml`, found from the current folder up to
+//! the repository root, or `--config`): loading with spans and validation. Every problem is an
+//! `invalid-yaml` finding in the config file that stops the run (exit 2): a run must not go on
+//! with settings the user did not mean.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::diag::{Code, Finding, Severity};
+use crate::load::ownership::Entries;
+use crate::load::{read, yaml};
+use crate::source::{SourceFile, Sp};
+use crate::{paths, suggest};
+
+/// The names a config file may have, in the order they are looked for in each folder.
+pub const FILE_NAMES: &[&str] = &["raci-lint.yaml", ".raci-lint.yaml"];
+
+/// A severity setting: a level, or `off` (never reported).
+pub type Level = Option<Severity>;
+
+/// A loaded, validated config file. Paths in it are already resolved against its folder.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub path: String,
+    pub ownership_files: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
+    pub packs: Option<Vec<PathBuf>>,
+    pub evidence: Option<bool>,
+    pub max_file_size: Option<u64>,
+    pub severity: BTreeMap<Code, Level>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    ownership_files: Option<Vec<Spanned<String>>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    packs: Option<Vec<Spanned<String>>>,
+    evidence: Option<bool>,
+    max_file_size: Option<Spanned<String>>,
+    baseline: Option<Spanned<String>>,
+    severity: Option<Entries<Spanned<String>>>,
+}
+
+/// The config file that applies to a run started in `start`: the first of [`FILE_NAMES`] in
+/// `start` or a parent, stopping at the repository root (the folder holding `.git`).
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    for dir in start.ancestors() {
+        for name in FILE_NAMES {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
+fn invalid(
+    source: &Arc<SourceFile>,
+    span: crate::source::Span,
+    message: String,
+    help: &str,
+) -> Finding {
+    Finding::new(Code::InvalidYaml, message)
+        .at(source, span, "here")
+        .help(help)
+        .fatal()
+}
+
+/// Parses a byte size: `1048576`, `512KiB`, `1MiB`, `2MB`, `1 GiB`.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits.parse().ok()?;
+    let factor: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "KB" | "kB" => 1000,
+        "KiB" => 1024,
+        "MB" => 1000 * 1000,
+        "MiB" => 1024 * 1024,
+        "GB" => 1000 * 1000 * 1000,
+        "GiB" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    n.checked_mul(factor)
+}
+
+/// Loads and validates a config file; the first problem is a fatal finding.
+pub fn load(path: &Path) -> Result<Config, Finding> {
+    let shown = paths::display(path);
+    let source = read::yaml_source(path, &shown, Code::InvalidYaml).map_err(Finding::fatal)?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    parse(&source, &dir)
+}
+
+/// Validates a config file's text; `dir` is the folder its relative paths start from.
+pub fn parse(source: &Arc<SourceFile>, dir: &Path) -> Result<Config, Finding> {
+    let raw: RawConfig = yaml::parse(source, Code::InvalidYaml).map_err(Finding::fatal)?;
+    let source = Arc::clone(source);
+    let shown = source.path.clone();
+    let src: &SourceFile = &source;
+    let spanned = |list: Option<Vec<Spanned<String>>>| -> Option<Vec<Sp<String>>> {
+        list.map(|l| l.into_iter().map(|s| yaml::sp(src, s)).collect())
+    };
+
+    let ownership_files = spanned(raw.ownership_files);
+    let exclude = spanned(raw.exclude);
+    for glob in ownership_files.iter().chain(&exclude).flatten() {
+        if let Err(e) = globset::Glob::new(&glob.value) {
+            return Err(invalid(
+                &source,
+                glob.span,
+                format!("bad glob `{}`: {}", glob.value, e.kind()),
+                "globs use globset syntax, relative to the PATH searched: `**/raci.yaml`, `vendor/**`",
+            ));
+        }
+    }
+    if let Some(baseline) = raw.baseline {
+        let at = yaml::sp(src, baseline);
+        return Err(invalid(
+            &source,
+            at.span,
+            "`baseline` is not supported by this version of raci-lint yet".to_owned(),
+            "remove `baseline` for now; baselines arrive in a later version",
+        ));
+    }
+    let max_file_size = match raw.max_file_size {
+        None => None,
+        Some(size) => {
+            let size = yaml::sp(src, size);
+            match parse_size(&size.value) {
+                Some(n) => Some(n),
+                None => {
+                    return Err(invalid(
+                        &source,
+                        size.span,
+                        format!("`{}` is not a size", size.value),
+                        "write bytes or a number with a unit: `1048576`, `512KiB`, `1MiB`, `2MB`",
+                    ));
+                }
+            }
+        }
+    };
+    let mut severity = BTreeMap::new();
+    for (key, value) in raw.severity.map(|e| e.0).unwrap_or_default() {
+        let key = yaml::sp(src, key);
+        let value = yaml::sp(src, value);
+        let Some(code) = Code::from_name(&key.value) else {
+            let names = Code::ALL.iter().map(|c| c.as_str());
+            let help = suggest::hint(&key.value, names)
+                .unwrap_or_else(|| "`raci-lint explain` lists the codes".to_owned());
+            return Err(invalid(
+                &source,
+                key.span,
+                format!("unknown code `{}` in `severity`", key.value),
+                &help,
+            ));
+        };
+        let level = match value.value.as_str() {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "note" => Some(Severity::Note),
+            "off" => None,
+            other => {
+                return Err(invalid(
+                    &source,
+                    value.span,
+                    format!("`{other}` is not a severity"),
+                    "a severity is `error`, `warning`, `note` or `off`",
+                ));
+            }
+        };
+        severity.insert(code, level);
+    }
+    Ok(Config {
+        path: shown,
+        ownership_files: ownership_files.map(|l| l.into_iter().map(|g| g.value).collect()),
+        exclude: exclude.map(|l| l.into_iter().map(|g| g.value).collect()),
+        packs: spanned(raw.packs).map(|l| l.into_iter().map(|p| dir.join(p.value)).collect()),
+        evidence: raw.evidence,
+        max_file_size,
+        severity,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        let cases = [
+            ("1048576", Some(1_048_576)),
+            ("512KiB", Some(524_288)),
+            ("1MiB", Some(1_048_576)),
+            ("2MB", Some(2_000_000)),
+            ("1 GiB", Some(1_073_741_824)),
+            ("10B", Some(10)),
+            ("1.5MiB", None),
+            ("MiB", None),
+            ("12 parsecs", None),
+            ("99999999999999999999GiB", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_size(text), want, "{text}");
+        }
+    }
+}
