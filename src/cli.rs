@@ -118,6 +118,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", help_heading = "Rules")]
     pub threads: Option<std::num::NonZeroU16>,
 
+    /// List findings accepted by a waiver or an inline allow, as notes
+    #[arg(long, help_heading = "Output")]
+    pub show_waived: bool,
+
     /// Treat unowned-duty and performs-provider-duty as errors
     #[arg(long, help_heading = "Severity")]
     pub strict: bool,

@@ -129,18 +129,33 @@ pub fn check(settings: &Settings) -> Report {
         let mut sink = Sink::default();
         let file = load::read::ownership_source(candidate)
             .and_then(|source| load::ownership::load(&source));
+        let mut waivers = None;
         let resolved = match file {
-            Ok(file) => checks::ownership_file(file, &packs, &mut sink),
+            Ok(file) => {
+                waivers = file.waivers.as_ref().map(|w| checks::waivers::WaiverSet {
+                    source: std::sync::Arc::clone(&file.source),
+                    folder: file
+                        .source
+                        .path
+                        .rsplit_once('/')
+                        .map_or(String::new(), |(dir, _)| dir.to_owned()),
+                    provider: file.provider.value.value.clone(),
+                    waivers: w.value.value.clone(),
+                });
+                checks::ownership_file(file, &packs, &mut sink)
+            }
             Err(finding) => {
                 sink.push(finding);
                 None
             }
         };
-        (resolved, sink.into_findings())
+        (resolved, waivers, sink.into_findings())
     });
     let mut resolved = Vec::new();
-    for (file, findings) in checked {
+    let mut waiver_sets = Vec::new();
+    for (file, waivers, findings) in checked {
         resolved.extend(file);
+        waiver_sets.extend(waivers);
         sink.extend(findings);
     }
 
@@ -169,6 +184,18 @@ pub fn check(settings: &Settings) -> Report {
         report.waived = scan.waived;
         sink.extend(scan.findings);
     }
+    let (kept, waived) = checks::waivers::apply(sink.into_findings(), &waiver_sets, settings.today);
+    report.waived.extend(waived);
+    let mut sink = Sink::default();
+    sink.extend(kept);
+    if settings.show_waived {
+        sink.extend(report.waived.iter().cloned().map(|mut f| {
+            f.severity = Severity::Note;
+            f.message = format!("waived: {}", f.message);
+            f.waived = true;
+            f
+        }));
+    }
     finish(report, sink, settings)
 }
 
@@ -176,7 +203,7 @@ fn finish(mut report: Report, sink: Sink, settings: &Settings) -> Report {
     let mut findings = sink.into_sorted();
     // The config file's severities first: `off` removes a finding whatever the flags.
     findings.retain_mut(|finding| {
-        if finding.fatal {
+        if finding.fatal || finding.waived {
             return true;
         }
         match settings.severity.get(&finding.code) {

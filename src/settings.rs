@@ -30,6 +30,11 @@ pub struct Settings {
     pub severity: BTreeMap<Code, Level>,
     /// The config file in force, as shown.
     pub config: Option<String>,
+    /// Today's date, for waiver expiry: `RACI_LINT_TODAY` (YYYY-MM-DD) when set, so that tests
+    /// and reproducible CI runs can fix it, else the system clock (UTC).
+    pub today: crate::checks::waivers::Date,
+    /// List waived findings as notes.
+    pub show_waived: bool,
     /// Problems with the config file: the run reports them and stops (exit 2).
     pub setup: Vec<Finding>,
     /// (setting, value, where it came from), in the order `raci-lint config` prints them.
@@ -177,6 +182,8 @@ impl Settings {
             max_file_size,
             severity,
             // The file in force, or the one that failed to load.
+            today: today(),
+            show_waived: args.show_waived,
             config: config
                 .map(|c| c.path)
                 .or_else(|| config_path.as_deref().map(paths::display)),
@@ -190,4 +197,19 @@ impl Settings {
     pub fn from_args(args: CheckArgs) -> Settings {
         Settings::resolve(args)
     }
+}
+
+/// Today's date: `RACI_LINT_TODAY` when it holds a valid YYYY-MM-DD, else the system clock (UTC).
+fn today() -> crate::checks::waivers::Date {
+    use crate::checks::waivers::{date_from_days, parse_date};
+    if let Some(date) = std::env::var("RACI_LINT_TODAY")
+        .ok()
+        .and_then(|v| parse_date(&v))
+    {
+        return date;
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    date_from_days(i64::try_from(secs / 86_400).unwrap_or(0))
 }

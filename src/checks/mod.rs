@@ -4,6 +4,7 @@
 pub mod pack;
 pub mod raci;
 pub mod references;
+pub mod waivers;
 
 use std::sync::Arc;
 

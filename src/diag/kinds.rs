@@ -671,3 +671,83 @@ impl UnusedInlineAllow<'_> {
         .subject(self.activity.to_owned())
     }
 }
+
+pub struct WaiverWithoutReason<'a> {
+    pub waiver: &'a crate::model::ownership::Waiver,
+    pub provider: &'a str,
+}
+
+impl WaiverWithoutReason<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let w = self.waiver;
+        let mut f = Finding::new(
+            Code::WaiverMissingReason,
+            format!(
+                "waiver for `{}` has no reason, so it waives nothing",
+                w.code.value
+            ),
+        )
+        .at(src, w.code.span, "no `reason`")
+        .help("add `reason:` saying why the finding is accepted (a contract clause, a ticket)")
+        .provider(self.provider)
+        .subject(w.code.value.clone());
+        if let Some(a) = &w.activity {
+            f = f.activity(a.value.clone());
+        }
+        f
+    }
+}
+
+pub struct ExpiredWaiver<'a> {
+    pub waiver: &'a crate::model::ownership::Waiver,
+    pub expires: &'a Sp<String>,
+    pub provider: &'a str,
+}
+
+impl ExpiredWaiver<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let w = self.waiver;
+        let mut f = Finding::new(
+            Code::ExpiredWaiver,
+            format!(
+                "waiver for `{}` expired on {}; the finding it waived is reported again",
+                w.code.value, self.expires.value
+            ),
+        )
+        .at(src, self.expires.span, "expired")
+        .help("fix the finding, or renew the waiver with a new date if the reason still holds")
+        .provider(self.provider)
+        .subject(w.code.value.clone());
+        if let Some(a) = &w.activity {
+            f = f.activity(a.value.clone());
+        }
+        f
+    }
+}
+
+pub struct UnusedFileWaiver<'a> {
+    pub waiver: &'a crate::model::ownership::Waiver,
+    pub provider: &'a str,
+}
+
+impl UnusedFileWaiver<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let w = self.waiver;
+        let what = match &w.activity {
+            Some(a) => format!("`{}` on `{}`", w.code.value, a.value),
+            None => format!("`{}`", w.code.value),
+        };
+        let mut f = Finding::new(
+            Code::UnusedWaiver,
+            format!("waiver for {what} matches no finding"),
+        )
+        .at(src, w.code.span, "waives nothing")
+        .help("remove the waiver, or correct its code, activity or path")
+        .provider(self.provider)
+        .subject(w.code.value.clone());
+        if let Some(a) = &w.activity {
+            f = f.activity(a.value.clone());
+        }
+        f
+    }
+}

@@ -65,6 +65,8 @@ pub struct Finding {
     /// The run cannot trust its own configuration (a broken config file): exit 2 whatever the
     /// code, and no severity setting applies.
     pub fatal: bool,
+    /// Accepted by a waiver or an inline allow, listed only with `--show-waived` (as a note).
+    pub waived: bool,
 }
 
 impl Finding {
@@ -83,6 +85,7 @@ impl Finding {
             activity: None,
             subject: None,
             fatal: false,
+            waived: false,
         }
     }
 
