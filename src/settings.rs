@@ -191,12 +191,6 @@ impl Settings {
             origins,
         }
     }
-
-    /// [`Settings::resolve`] under its old name, kept for callers that build settings from
-    /// arguments alone.
-    pub fn from_args(args: CheckArgs) -> Settings {
-        Settings::resolve(args)
-    }
 }
 
 /// Today's date: `RACI_LINT_TODAY` when it holds a valid YYYY-MM-DD, else the system clock (UTC).
