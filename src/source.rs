@@ -111,14 +111,6 @@ impl SourceFile {
             .map_or(self.text.len(), |(i, _)| start + i)
     }
 
-    /// Byte offset of a character offset.
-    pub fn offset_of_char(&self, chars: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(chars)
-            .map_or(self.text.len(), |(i, _)| i)
-    }
-
     /// The text of the line holding `offset`, without its line end.
     pub fn line_text(&self, offset: usize) -> &str {
         let lc = self.line_col(offset);

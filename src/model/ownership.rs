@@ -90,10 +90,6 @@ impl OwnershipFile {
         self.products.iter().flat_map(|p| &p.value.value)
     }
 
-    pub fn declares_product(&self, id: &str) -> bool {
-        self.products().any(|p| p.value == id)
-    }
-
     pub fn declarations(&self) -> &[Declaration] {
         self.responsibilities
             .as_ref()

@@ -32,7 +32,8 @@ pub fn render(report: &Report, style: &Style) -> String {
         let shown = Shown::new(finding);
         if handler.render_report(&mut out, &shown).is_err() {
             // A span miette cannot place: fall back to one plain line rather than lose it.
-            out.push_str(&plain_line(finding));
+            out.push_str(&super::concise::line(finding));
+            out.push('\n');
         }
         out.push('\n');
     }
@@ -41,16 +42,6 @@ pub fn render(report: &Report, style: &Style) -> String {
         out.push('\n');
     }
     out
-}
-
-fn plain_line(f: &Finding) -> String {
-    format!(
-        "{}: {}[{}] {}\n",
-        f.path.as_deref().unwrap_or("."),
-        f.severity.as_str(),
-        f.code,
-        f.message
-    )
 }
 
 fn plural(n: usize, word: &str) -> String {
