@@ -24,10 +24,11 @@ seed ownership $(find fixtures -name raci.yaml | sort)
 seed pack rules/*.yaml fixtures/codes/*/packs/*.yaml
 seed evidence $(find fixtures/evidence -type f -path '*found*' | sort)
 seed config fixtures/config/*.yaml
+seed baseline fixtures/baseline/*.json
 
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build
-for target in ownership pack evidence config; do
+for target in ownership pack evidence config baseline; do
     echo "fuzzing $target for ${seconds}s"
     cargo fuzz run "$target" "$corpus/$target" -- -max_total_time="$seconds" 2>&1 | tail -n 2
 done

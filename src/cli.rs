@@ -122,6 +122,16 @@ pub struct CheckArgs {
     #[arg(long, help_heading = "Output")]
     pub show_waived: bool,
 
+    /// Hide the findings recorded in this baseline file (see --write-baseline); replaces the
+    /// config file's `baseline`
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record today's findings in FILE (atomically) so that later runs with --baseline fail
+    /// only on new ones; they are hidden from this run's report
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    pub write_baseline: Option<PathBuf>,
+
     /// Treat unowned-duty and performs-provider-duty as errors
     #[arg(long, help_heading = "Severity")]
     pub strict: bool,

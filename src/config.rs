@@ -31,6 +31,7 @@ pub struct Config {
     pub packs: Option<Vec<PathBuf>>,
     pub evidence: Option<bool>,
     pub max_file_size: Option<u64>,
+    pub baseline: Option<PathBuf>,
     pub severity: BTreeMap<Code, Level>,
 }
 
@@ -127,15 +128,17 @@ pub fn parse(source: &Arc<SourceFile>, dir: &Path) -> Result<Config, Finding> {
             ));
         }
     }
-    if let Some(baseline) = raw.baseline {
-        let at = yaml::sp(src, baseline);
-        return Err(invalid(
-            &source,
-            at.span,
-            "`baseline` is not supported by this version of raci-lint yet".to_owned(),
-            "remove `baseline` for now; baselines arrive in a later version",
-        ));
-    }
+    let baseline = match raw.baseline.map(|b| yaml::sp(src, b)) {
+        Some(b) if b.value.trim().is_empty() => {
+            return Err(invalid(
+                &source,
+                b.span,
+                "`baseline` is empty".to_owned(),
+                "name the baseline file, relative to this config file: `.raci-lint-baseline.json`",
+            ));
+        }
+        b => b.map(|b| dir.join(b.value)),
+    };
     let max_file_size = match raw.max_file_size {
         None => None,
         Some(size) => {
@@ -191,6 +194,7 @@ pub fn parse(source: &Arc<SourceFile>, dir: &Path) -> Result<Config, Finding> {
         packs: spanned(raw.packs).map(|l| l.into_iter().map(|p| dir.join(p.value)).collect()),
         evidence: raw.evidence,
         max_file_size,
+        baseline,
         severity,
     })
 }

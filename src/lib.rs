@@ -2,6 +2,7 @@
 //! RACI matrices. Data flows discover → load → check → render; [`check`] ties the first three
 //! together and returns a [`Report`] that [`render`] writes out.
 
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -46,6 +47,11 @@ pub struct Report {
     pub skipped: Vec<String>,
     /// Findings accepted on purpose (inline allows): not reported, not counted.
     pub waived: Vec<Finding>,
+    /// Findings hidden because the baseline records them (or, with `--write-baseline`, because
+    /// the new baseline does).
+    pub baselined: usize,
+    /// With `--write-baseline`: the baseline file's text, for the caller to write.
+    pub new_baseline: Option<String>,
 }
 
 /// Exit statuses (DESIGN section 6).
@@ -82,8 +88,20 @@ pub fn check(settings: &Settings) -> Report {
     if !settings.setup.is_empty() {
         // A broken config file: nothing is checked with settings the user did not mean.
         sink.extend(settings.setup.iter().cloned());
-        return finish(report, sink, settings);
+        return finish(report, sink, settings, None);
     }
+    // With `--write-baseline`, the old baseline is not read: the new one replaces it.
+    let baseline = match (&settings.write_baseline, &settings.baseline) {
+        (None, Some(path)) => match baseline::load(path) {
+            Ok(baseline) => Some(baseline),
+            Err(finding) => {
+                // The run goes on without hiding anything, and exits 2.
+                sink.push(finding.fatal());
+                None
+            }
+        },
+        _ => None,
+    };
 
     let (packs, pack_findings) = load::registry::load(&settings.packs);
     sink.extend(pack_findings);
@@ -100,7 +118,7 @@ pub fn check(settings: &Settings) -> Report {
         (Err(e), _) | (_, Err(e)) => {
             // Built-in defaults always compile; user globs arrive with the config file.
             sink.push(Finding::new(Code::IoError, format!("bad glob: {e}")).at_path("."));
-            return finish(report, sink, settings);
+            return finish(report, sink, settings, baseline.as_ref());
         }
     };
     let found = discover::discover(&discover::Walk {
@@ -196,12 +214,11 @@ pub fn check(settings: &Settings) -> Report {
             f
         }));
     }
-    finish(report, sink, settings)
+    finish(report, sink, settings, baseline.as_ref())
 }
 
-fn finish(mut report: Report, sink: Sink, settings: &Settings) -> Report {
-    let mut findings = sink.into_sorted();
-    // The config file's severities first: `off` removes a finding whatever the flags.
+/// Applies the config file's severities: `off` removes a finding whatever the flags.
+fn severities(findings: &mut Vec<Finding>, settings: &Settings) {
     findings.retain_mut(|finding| {
         if finding.fatal || finding.waived {
             return true;
@@ -215,6 +232,57 @@ fn finish(mut report: Report, sink: Sink, settings: &Settings) -> Report {
             None => true,
         }
     });
+}
+
+/// Whether this run could have matched a baseline entry: its code is on, its path lies under
+/// a PATH checked, and evidence entries only when evidence is searched. Other entries are not
+/// reported as unused.
+fn in_scope(entry: &baseline::Entry, settings: &Settings) -> bool {
+    let code = Code::from_name(&entry.code);
+    if code.is_some_and(|c| settings.severity.get(&c) == Some(&None)) {
+        return false;
+    }
+    if !settings.evidence && code == Some(Code::PerformsProviderDuty) {
+        return false;
+    }
+    let Some(path) = &entry.path else {
+        return true;
+    };
+    settings.paths.iter().any(|root| {
+        let root = paths::display(root);
+        root == "."
+            || path == &root
+            || path
+                .strip_prefix(root.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+fn finish(
+    mut report: Report,
+    sink: Sink,
+    settings: &Settings,
+    baseline: Option<&baseline::Baseline>,
+) -> Report {
+    let mut findings = sink.into_findings();
+    severities(&mut findings, settings);
+    if settings.write_baseline.is_some() {
+        let text = baseline::write(&findings);
+        let before = findings.len();
+        findings.retain(|f| !baseline::records(f));
+        report.baselined = before - findings.len();
+        report.new_baseline = Some(text);
+    } else if let Some(baseline) = baseline {
+        let matched = baseline::apply(baseline, findings, |e| in_scope(e, settings));
+        findings = matched.kept;
+        report.baselined = matched.hidden;
+        let mut unused = matched.unused;
+        severities(&mut unused, settings);
+        findings.extend(unused);
+    }
+    let mut sink = Sink::default();
+    sink.extend(findings);
+    let mut findings = sink.into_sorted();
     for finding in &mut findings {
         if settings.strict && matches!(finding.code, Code::UnownedDuty | Code::PerformsProviderDuty)
         {

@@ -35,6 +35,10 @@ pub struct Settings {
     pub today: crate::checks::waivers::Date,
     /// List waived findings as notes.
     pub show_waived: bool,
+    /// The baseline whose findings are hidden (`--baseline`, or the config's `baseline`).
+    pub baseline: Option<PathBuf>,
+    /// Where `--write-baseline` writes the new baseline.
+    pub write_baseline: Option<PathBuf>,
     /// Problems with the config file: the run reports them and stops (exit 2).
     pub setup: Vec<Finding>,
     /// (setting, value, where it came from), in the order `raci-lint config` prints them.
@@ -143,6 +147,22 @@ impl Settings {
             note(name, shown, origin);
         }
 
+        let (baseline, origin) = match (
+            &args.baseline,
+            config.as_ref().and_then(|c| c.baseline.clone()),
+        ) {
+            (Some(path), _) => (Some(path.clone()), COMMAND_LINE.to_owned()),
+            (None, Some(path)) => (Some(path), from_file()),
+            (None, None) => (None, DEFAULT.to_owned()),
+        };
+        note(
+            "baseline",
+            baseline
+                .as_deref()
+                .map_or_else(|| "none".to_owned(), paths::display),
+            origin,
+        );
+
         let flag = |on: bool| {
             if on {
                 COMMAND_LINE.to_owned()
@@ -184,6 +204,8 @@ impl Settings {
             // The file in force, or the one that failed to load.
             today: today(),
             show_waived: args.show_waived,
+            baseline,
+            write_baseline: args.write_baseline,
             config: config
                 .map(|c| c.path)
                 .or_else(|| config_path.as_deref().map(paths::display)),

@@ -134,11 +134,8 @@ fn every_problem_is_invalid_yaml_in_the_config_file_and_exit_2() {
         ("max-file-size: 1 parsec\n", "1:16", "`512KiB`"),
         ("evidence: maybe\n", "1:11", ""),
         ("exclude: [\"[bad\"]\n", "1:11", "globset"),
-        (
-            "baseline: .raci-lint-baseline.json\n",
-            "1:11",
-            "later version",
-        ),
+        ("baseline: ''\n", "1:11", "relative to this config file"),
+        ("baseline: [a]\n", "1:11", ""),
     ];
     for (config, at, help) in cases {
         let dir = with_config(config, &[("raci.yaml", "provider: sysbe\n")]);
@@ -236,4 +233,11 @@ fn the_example_config_is_valid() {
         .expect("fixtures/config/raci-lint.yaml is valid");
     assert_eq!(config.max_file_size, Some(512 * 1024));
     assert_eq!(config.severity.len(), 4);
+    // Relative to the config file's folder.
+    assert_eq!(
+        config.baseline.as_deref(),
+        Some(std::path::Path::new(
+            "fixtures/config/.raci-lint-baseline.json"
+        ))
+    );
 }

@@ -218,3 +218,15 @@ fn a_broken_user_pack_is_reported_and_exits_2() {
         "the file is told its pack is broken, not that the provider is unknown"
     );
 }
+
+#[test]
+fn the_baseline_fixture_hides_its_recorded_findings() {
+    let baseline = "fixtures/baseline/raci-lint-baseline.json";
+    case(
+        &["--baseline", baseline, "fixtures/baseline"],
+        &[],
+        Outcome::Clean,
+    );
+    let (report, outcome) = run(&["fixtures/baseline"]);
+    assert_eq!((report.findings.len(), outcome), (16, Outcome::Failed));
+}

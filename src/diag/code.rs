@@ -56,6 +56,7 @@ codes! {
     WaiverMissingReason = "waiver-missing-reason", Error, "a waiver or inline allow without a reason";
     ExpiredWaiver = "expired-waiver", Error, "a waiver past its `expires` date";
     UnusedWaiver = "unused-waiver", Warning, "a waiver or inline allow that matched no finding";
+    UnusedBaselineEntry = "unused-baseline-entry", Note, "a baseline entry that matched no finding";
     ActivityOverridden = "activity-overridden", Error, "a generic activity declared where every declared product overrides it";
     IoError = "io-error", Error, "a file could not be read";
     PackInvalidYaml = "pack-invalid-yaml", Error, "a rule pack is not valid YAML for the pack schema";

@@ -103,6 +103,11 @@ pub fn explain(code: Code) -> Explanation {
             "echo ok  # raci-lint: allow(server-os-patching) not needed here",
             "Remove it, or move it to the line of the finding (or the line above).",
         ),
+        Code::UnusedBaselineEntry => (
+            "An entry of the baseline (`--baseline`, or the config's `baseline`) matches no finding of this run: the finding was fixed, or its file moved. Only entries the run could have matched are reported: those under the PATHs checked, and evidence entries only when evidence is searched.",
+            "{ \"version\": 1, \"findings\": [ { \"fingerprint\": \"9f2c61d0a4b7e813\", \"code\": \"unowned-duty\", \"path\": \"infra/raci.yaml\" } ] }",
+            "Write the baseline again with `--write-baseline FILE` to drop the entries that no longer match.",
+        ),
         Code::ActivityOverridden => (
             "A generic activity is declared, but every product the file declares replaces it with a product activity of its own, so the generic one does not apply.",
             "products: [object-storage]\nresponsibilities:\n  security-patches: platform",

@@ -751,3 +751,84 @@ impl UnusedFileWaiver<'_> {
         f
     }
 }
+
+/// A baseline file that cannot be used: broken JSON, a wrong field, a newer format version.
+pub enum BaselineProblem<'a> {
+    /// serde_json's message, without its position.
+    Json(&'a str),
+    TooNew {
+        version: &'a str,
+        reads: u64,
+    },
+    BadVersion(&'a str),
+    NoVersion,
+    NotAnObject,
+    BadFingerprint(&'a str),
+}
+
+impl BaselineProblem<'_> {
+    pub fn report(self, src: &Arc<SourceFile>, span: Span) -> Finding {
+        const WRITE_AGAIN: &str = "a baseline is the JSON file `--write-baseline FILE` writes; write it again rather than edit it";
+        let (message, help) = match self {
+            BaselineProblem::Json(message) => (message.to_owned(), WRITE_AGAIN.to_owned()),
+            BaselineProblem::TooNew { version, reads } => (
+                format!(
+                    "the baseline has format version {version}, newer than this raci-lint reads (version {reads})"
+                ),
+                "upgrade raci-lint, or write the baseline again with this version's `--write-baseline FILE`".to_owned(),
+            ),
+            BaselineProblem::BadVersion(shown) => (
+                format!("`version` is {shown}, not a baseline format version"),
+                WRITE_AGAIN.to_owned(),
+            ),
+            BaselineProblem::NotAnObject => (
+                "the baseline is not a JSON object".to_owned(),
+                WRITE_AGAIN.to_owned(),
+            ),
+            BaselineProblem::NoVersion => ("the baseline has no `version`".to_owned(), WRITE_AGAIN.to_owned()),
+            BaselineProblem::BadFingerprint(text) => (
+                format!("`{text}` is not a fingerprint"),
+                "a fingerprint is 16 lower-case hex digits, as raci-lint's JSON output shows".to_owned(),
+            ),
+        };
+        Finding::new(Code::InvalidYaml, format!("baseline: {message}"))
+            .at(src, span, "here")
+            .help(help)
+            .fatal()
+    }
+}
+
+pub struct UnusedBaselineEntry<'a> {
+    pub entry: &'a crate::baseline::Entry,
+    pub span: Option<Span>,
+}
+
+impl UnusedBaselineEntry<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let e = self.entry;
+        let mut what = format!("`{}`", e.code);
+        if let Some(activity) = &e.activity {
+            what.push_str(&format!(" for {activity}"));
+        }
+        if let Some(path) = &e.path {
+            what.push_str(&format!(" in {path}"));
+        }
+        let mut f = Finding::new(
+            Code::UnusedBaselineEntry,
+            format!("baseline entry {what} matches no finding"),
+        )
+        .help("the finding is fixed or its file moved; write the baseline again with `--write-baseline FILE` to drop the entry")
+        .subject(e.fingerprint.clone());
+        f = match self.span {
+            Some(span) => f.at(src, span, "matches nothing"),
+            None => f.at_path(src.path.clone()),
+        };
+        if let Some(p) = &e.provider {
+            f = f.provider(p.clone());
+        }
+        if let Some(a) = &e.activity {
+            f = f.activity(a.clone());
+        }
+        f
+    }
+}

@@ -21,6 +21,23 @@ pub fn ownership_source(candidate: &Candidate) -> Result<Arc<SourceFile>, Findin
 /// Reads `path` (shown as `shown`); problems with the content are findings of `code`
 /// (`invalid-yaml` for ownership files, `pack-invalid-yaml` for packs).
 pub fn yaml_source(path: &Path, shown: &str, code: Code) -> Result<Arc<SourceFile>, Finding> {
+    let kind = if code == Code::PackInvalidYaml {
+        "a rule pack"
+    } else {
+        "an ownership file"
+    };
+    text_source(path, shown, code, MAX_YAML_FILE_SIZE, kind)
+}
+
+/// Reads the UTF-8 text file `path` (shown as `shown`) of at most `limit` bytes; `kind` names
+/// the file in the message when it is larger ("a rule pack").
+pub fn text_source(
+    path: &Path,
+    shown: &str,
+    code: Code,
+    limit: u64,
+    kind: &str,
+) -> Result<Arc<SourceFile>, Finding> {
     let io = |error: String| IoError { path: shown, error }.report();
     // metadata follows symlinks: a dangling one fails here, a FIFO is refused before a read
     // that could block forever.
@@ -28,15 +45,15 @@ pub fn yaml_source(path: &Path, shown: &str, code: Code) -> Result<Arc<SourceFil
     if !meta.is_file() {
         return Err(io("not a regular file".into()));
     }
-    if meta.len() > MAX_YAML_FILE_SIZE {
-        return Err(too_large(shown, meta.len(), code));
+    if meta.len() > limit {
+        return Err(too_large(shown, meta.len(), limit, code, kind));
     }
     let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_YAML_FILE_SIZE + 1).read_to_end(&mut bytes))
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
         .map_err(|e| io(e.to_string()))?;
-    if bytes.len() as u64 > MAX_YAML_FILE_SIZE {
-        return Err(too_large(shown, bytes.len() as u64, code));
+    if bytes.len() as u64 > limit {
+        return Err(too_large(shown, bytes.len() as u64, limit, code, kind));
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(shown, text)),
@@ -47,30 +64,23 @@ pub fn yaml_source(path: &Path, shown: &str, code: Code) -> Result<Arc<SourceFil
             // The BOM, if any, was removed from the text: shift the offset with it.
             let shift = e.as_bytes().starts_with(b"\xef\xbb\xbf") as usize * 3;
             let at = at.saturating_sub(shift);
-            Err(
-                Finding::new(Code::InvalidYaml, "the file is not valid UTF-8")
-                    .at(
-                        &source,
-                        Span::new(at, at + '\u{fffd}'.len_utf8()),
-                        "invalid byte sequence here",
-                    )
-                    .help("YAML files are UTF-8 text; re-save the file as UTF-8"),
-            )
+            Err(Finding::new(code, "the file is not valid UTF-8")
+                .at(
+                    &source,
+                    Span::new(at, at + '\u{fffd}'.len_utf8()),
+                    "invalid byte sequence here",
+                )
+                .help("the file must be UTF-8 text; re-save it as UTF-8"))
         }
     }
 }
 
-fn too_large(shown: &str, size: u64, code: Code) -> Finding {
-    let kind = if code == Code::PackInvalidYaml {
-        "a rule pack"
-    } else {
-        "an ownership file"
-    };
+fn too_large(shown: &str, size: u64, limit: u64, code: Code, kind: &str) -> Finding {
     Finding::new(
         code,
         format!(
             "the file is too large for {kind} ({size} bytes; the limit is {} MiB)",
-            MAX_YAML_FILE_SIZE / (1024 * 1024)
+            limit / (1024 * 1024)
         ),
     )
     .help(format!(

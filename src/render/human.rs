@@ -44,7 +44,8 @@ pub fn render(report: &Report, style: &Style) -> String {
     out
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// "1 finding", "2 findings".
+pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
     } else {
@@ -59,11 +60,18 @@ pub fn summary_line(report: &Report) -> String {
     if s.notes > 0 {
         parts.push(plural(s.notes, "note"));
     }
-    format!(
+    let mut line = format!(
         "{} in {}",
         parts.join(", "),
         plural(s.files, "ownership file")
-    )
+    );
+    if report.baselined > 0 {
+        line.push_str(&format!(
+            " ({} in the baseline not shown)",
+            plural(report.baselined, "finding")
+        ));
+    }
+    line
 }
 
 /// A finding as a miette diagnostic.

@@ -143,6 +143,13 @@ pub fn fatal(message: &str) {
     let _ = writeln!(io::stderr(), "raci-lint: error: {message}");
 }
 
+/// A message for stderr about something the run did besides its report.
+pub fn notice(message: &str) {
+    let _ = writeln!(io::stderr(), "raci-lint: {message}");
+}
+
+pub use human::plural;
+
 /// Prints a clap error or help text.
 pub fn clap_error(error: &clap::Error) {
     let _ = error.print();
