@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diag::kinds::{BaselineProblem, UnusedBaselineEntry};
+use crate::diag::kinds::{BASELINE_MISSING_HELP, BaselineProblem, UnusedBaselineEntry};
 use crate::diag::{Code, Finding, fingerprint};
 use crate::load::read;
 use crate::paths;
@@ -75,7 +75,14 @@ pub fn load(path: &Path) -> Result<Baseline, Finding> {
         Code::InvalidYaml,
         MAX_BASELINE_SIZE,
         "a baseline",
-    )?;
+    )
+    .map_err(|finding| {
+        if finding.code == Code::IoError && !path.exists() {
+            finding.help(BASELINE_MISSING_HELP)
+        } else {
+            finding
+        }
+    })?;
     parse(source)
 }
 

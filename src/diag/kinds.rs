@@ -752,6 +752,10 @@ impl UnusedFileWaiver<'_> {
     }
 }
 
+/// Help for an `io-error` about a baseline file that does not exist.
+pub const BASELINE_MISSING_HELP: &str =
+    "write it first: `raci-lint --write-baseline FILE`, from the folder CI runs in";
+
 /// A baseline file that cannot be used: broken JSON, a wrong field, a newer format version.
 pub enum BaselineProblem<'a> {
     /// serde_json's message, without its position.
