@@ -40,12 +40,147 @@ pub enum Command {
     /// Print the resolved settings and where each came from (default, config file, command
     /// line); takes the same flags as `check`
     Config(CheckArgs),
+    /// Explain a diagnostic code, or an activity of a provider's matrix
+    Explain(ExplainArgs),
+    /// List every provider with its plans, products, offerings and activity count
+    Providers(PackArgs),
+    /// Print a provider's RACI matrix, or an ownership file's with its teams filled in
+    Matrix(MatrixArgs),
+    /// Write an ownership file listing every duty of a plan and products, to fill in
+    Init(InitArgs),
+    /// Print the JSON Schema of a file kind, for editors (yaml-language-server)
+    Schema(SchemaArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff)
+    Manpage,
 }
 
 /// What to do, once the command line is read.
 pub enum Mode {
     Check(CheckArgs),
     Config(CheckArgs),
+    Explain(ExplainArgs),
+    Providers(PackArgs),
+    Matrix(MatrixArgs),
+    Init(InitArgs),
+    Schema(SchemaArgs),
+    Completions(CompletionsArgs),
+    Manpage,
+}
+
+/// Where the authoring commands find rule packs: the built-in ones, the config file's `packs`,
+/// and `--packs`.
+#[derive(Debug, Clone, Args)]
+pub struct PackArgs {
+    /// Add a rule pack file, or a folder of them; repeatable
+    #[arg(long = "packs", value_name = "PATH")]
+    pub packs: Vec<PathBuf>,
+
+    /// Use this config file (for its `packs`) instead of the one found from the current folder
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// A diagnostic code (`claims-provider-duty`), PROVIDER/ACTIVITY-ID
+    /// (`sysbee/server-os-patching`) or ACTIVITY-ID (`security-patches`)
+    #[arg(value_name = "WHAT")]
+    pub what: String,
+
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatrixFormat {
+    /// A text table that fits the terminal (80 columns when not a terminal)
+    Table,
+    /// GitHub-flavoured Markdown, one table per category
+    Markdown,
+    /// Comma-separated values, one row per activity
+    Csv,
+    /// JSON, version 1
+    Json,
+    /// A self-contained HTML report with a legend and a print style
+    Html,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MatrixArgs {
+    /// A provider id (`cegedim-cloud`) or an ownership file (`infra/raci.yaml`)
+    #[arg(value_name = "PROVIDER|OWNERSHIP-FILE")]
+    pub target: String,
+
+    /// Only the activities of this plan (a provider's matrix only)
+    #[arg(long, value_name = "PLAN")]
+    pub plan: Option<String>,
+
+    /// Only generic activities and those of this product; repeatable (a provider's matrix only)
+    #[arg(long = "product", value_name = "PRODUCT")]
+    pub products: Vec<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = MatrixFormat::Table)]
+    pub format: MatrixFormat,
+
+    /// Write to FILE (atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// The provider whose matrix the file follows
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
+
+    /// The plan you subscribe to (required when the provider has plans)
+    #[arg(long, value_name = "PLAN")]
+    pub plan: Option<String>,
+
+    /// A product you use; repeatable
+    #[arg(long = "product", value_name = "PRODUCT")]
+    pub products: Vec<String>,
+
+    /// Where to write the file (`-` for standard output)
+    #[arg(long, short = 'o', value_name = "FILE", default_value = "raci.yaml")]
+    pub output: PathBuf,
+
+    /// Overwrite FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub packs: PackArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// Ownership files (`raci.yaml`)
+    Ownership,
+    /// Rule packs (`rules/*.yaml`)
+    Pack,
+    /// The config file (`raci-lint.yaml`)
+    Config,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SchemaArgs {
+    /// Which file kind
+    #[arg(value_enum)]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -146,14 +281,23 @@ impl Cli {
         match self.command {
             Some(Command::Check(args)) => Mode::Check(args),
             Some(Command::Config(args)) => Mode::Config(args),
+            Some(Command::Explain(args)) => Mode::Explain(args),
+            Some(Command::Providers(args)) => Mode::Providers(args),
+            Some(Command::Matrix(args)) => Mode::Matrix(args),
+            Some(Command::Init(args)) => Mode::Init(args),
+            Some(Command::Schema(args)) => Mode::Schema(args),
+            Some(Command::Completions(args)) => Mode::Completions(args),
+            Some(Command::Manpage) => Mode::Manpage,
             None => Mode::Check(self.check),
         }
     }
 
-    /// The check arguments, whether given after `check` or without it.
-    pub fn into_check(self) -> CheckArgs {
+    /// The check arguments, whether given after `check` or without it (`None` for the other
+    /// commands).
+    pub fn into_check(self) -> Option<CheckArgs> {
         match self.into_mode() {
-            Mode::Check(args) | Mode::Config(args) => args,
+            Mode::Check(args) | Mode::Config(args) => Some(args),
+            _ => None,
         }
     }
 }

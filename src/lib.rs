@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod checks;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod diag;
 pub mod discover;

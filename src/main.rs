@@ -30,6 +30,7 @@ fn main() -> ExitCode {
                 Outcome::Clean
             } as u8);
         }
+        mode => return authoring(mode),
     };
     let settings = Settings::resolve(args);
     let report = raci_lint::check(&settings);
@@ -56,4 +57,32 @@ fn main() -> ExitCode {
         return ExitCode::from(Outcome::Broken as u8);
     }
     ExitCode::from(outcome as u8)
+}
+
+/// The authoring and audit commands: their output, or their refusal with exit 2.
+fn authoring(mode: Mode) -> ExitCode {
+    let output = match raci_lint::commands::run(mode, render::terminal_width()) {
+        Ok(output) => output,
+        Err(refusal) => {
+            render::refusal(&refusal);
+            return ExitCode::from(Outcome::Broken as u8);
+        }
+    };
+    match render::deliver(&output) {
+        Ok(()) => ExitCode::from(Outcome::Clean as u8),
+        Err(e) => {
+            let path = match &output {
+                raci_lint::commands::Output::File { path, .. } => raci_lint::paths::display(path),
+                raci_lint::commands::Output::Stdout(_) => "standard output".to_owned(),
+            };
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                render::fatal(&format!(
+                    "{path} exists; it is left as it was (--force replaces it)"
+                ));
+            } else {
+                render::fatal(&format!("cannot write {path}: {e}"));
+            }
+            ExitCode::from(Outcome::Broken as u8)
+        }
+    }
 }

@@ -8,9 +8,9 @@ use super::references::FileContext;
 use crate::diag::Sink;
 use crate::diag::kinds::{
     ActivityNotInPlan, ActivityOverridden, ClaimsProviderDuty, MultipleAccountable,
-    ProductNotDeclared, UnknownActivity, UnknownTeam, UnownedDuty,
+    PlaceholderTeam, ProductNotDeclared, UnknownActivity, UnknownTeam, UnownedDuty,
 };
-use crate::model::ownership::DeclarationForm;
+use crate::model::ownership::{DeclarationForm, PLACEHOLDER};
 use crate::model::{Activity, Declaration, Pack, Role, RoleSet};
 
 /// Whether an activity applies to a file, and if not, why.
@@ -168,6 +168,19 @@ fn check_declaration(
     let pack: &Pack = ctx.pack;
     let src = &file.source;
     let share = activity.customer.value;
+
+    // `init`'s placeholder: the duty has no team yet. Nothing else is said about it.
+    if let Some(team) = decl.teams().into_iter().find(|t| t.value == PLACEHOLDER) {
+        sink.push(
+            PlaceholderTeam {
+                team,
+                activity,
+                pack,
+            }
+            .report(src),
+        );
+        return RoleSet::EMPTY;
+    }
 
     if let Some(registry) = &file.teams {
         let names: Vec<&str> = registry

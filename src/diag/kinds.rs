@@ -429,6 +429,36 @@ impl UnknownTeam<'_> {
     }
 }
 
+/// A declaration still holding `raci-lint init`'s placeholder team: the duty has no team yet.
+pub struct PlaceholderTeam<'a> {
+    pub team: &'a Sp<String>,
+    pub activity: &'a Activity,
+    pub pack: &'a Pack,
+}
+
+impl PlaceholderTeam<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let a = self.activity;
+        Finding::new(
+            Code::UnownedDuty,
+            format!(
+                "no team holds {} yet: `{}` is the placeholder `raci-lint init` wrote; {}",
+                activity_name(a),
+                self.team.value,
+                holds("the customer", a.customer.value),
+            ),
+        )
+        .at(src, self.team.span, "placeholder")
+        .help(format!(
+            "replace `{}` with the team that holds the customer's {}",
+            self.team.value,
+            a.customer.value.intersection(RoleSet::DUTY).names()
+        ))
+        .provider(self.pack.id())
+        .activity(a.id())
+    }
+}
+
 pub struct UnownedDuty<'a> {
     pub anchor: Span,
     pub activity: &'a Activity,

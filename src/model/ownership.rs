@@ -6,6 +6,10 @@ use std::sync::Arc;
 use super::Role;
 use crate::source::{SourceFile, Sp, Span};
 
+/// The team `raci-lint init` writes for every duty, until someone names the real one. `check`
+/// reports it as `unowned-duty`; `matrix` shows its duty as unowned.
+pub const PLACEHOLDER: &str = "TODO";
+
 /// A top-level key with its value: the key's span is where file-wide findings point.
 #[derive(Clone, Debug)]
 pub struct Field<T> {

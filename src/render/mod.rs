@@ -4,9 +4,11 @@
 mod concise;
 pub mod github;
 mod gitlab;
+mod html;
 mod human;
 mod json;
 mod junit;
+pub mod matrix;
 mod sarif;
 
 use std::io::{self, IsTerminal, Write};
@@ -141,6 +143,78 @@ pub fn settings(settings: &Settings) -> io::Result<()> {
 /// A message for stderr when the run itself failed (the report could not be written).
 pub fn fatal(message: &str) {
     let _ = writeln!(io::stderr(), "raci-lint: error: {message}");
+}
+
+/// The width of the terminal on stdout, or 80 when stdout is not a terminal.
+pub fn terminal_width() -> u16 {
+    if io::stdout().is_terminal() {
+        terminal_size::terminal_size().map_or(80, |(w, _)| w.0)
+    } else {
+        80
+    }
+}
+
+/// Delivers an authoring command's output: stdout, or a file written atomically. A file that
+/// exists is replaced only when the output says so; otherwise the error is `AlreadyExists`
+/// and the file is left as it was.
+pub fn deliver(output: &crate::commands::Output) -> io::Result<()> {
+    use crate::commands::Output;
+    match output {
+        Output::Stdout(text) => {
+            let mut out = io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()
+        }
+        Output::File {
+            path,
+            text,
+            overwrite: true,
+        } => write_atomically(path, text.as_bytes()),
+        Output::File {
+            path,
+            text,
+            overwrite: false,
+        } => {
+            let dir = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+            tmp.write_all(text.as_bytes())?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                tmp.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+            }
+            tmp.as_file().sync_all()?;
+            // Fails with AlreadyExists rather than replace a file created meanwhile.
+            tmp.persist_noclobber(path).map_err(|e| e.error)?;
+            Ok(())
+        }
+    }
+}
+
+/// A command's refusal on stderr: the message, the help, then the findings behind it.
+pub fn refusal(refusal: &crate::commands::Refusal) {
+    let mut text = format!("raci-lint: error: {}\n", refusal.message);
+    if let Some(help) = &refusal.help {
+        text.push_str(&format!("  help: {help}\n"));
+    }
+    if !refusal.findings.is_empty() {
+        let report = crate::Report {
+            findings: refusal.findings.clone(),
+            ..Default::default()
+        };
+        let style = human::Style {
+            color: false,
+            width: 100,
+            quiet: true,
+        };
+        text.push('\n');
+        text.push_str(&human::render(&report, &style));
+    }
+    let _ = io::stderr().write_all(text.as_bytes());
 }
 
 /// A message for stderr about something the run did besides its report.

@@ -10,7 +10,7 @@ use raci_lint::{Outcome, Report};
 pub fn settings(args: &[&str]) -> Settings {
     let cli = Cli::try_parse_from(std::iter::once("raci-lint").chain(args.iter().copied()))
         .expect("valid arguments");
-    Settings::resolve(cli.into_check())
+    Settings::resolve(cli.into_check().expect("check arguments"))
 }
 
 pub fn run(args: &[&str]) -> (Report, Outcome) {

@@ -1,0 +1,231 @@
+//! `raci-lint matrix PROVIDER|OWNERSHIP-FILE`: the rows of a provider's matrix (narrowed by
+//! `--plan` and `--product`), or of an ownership file's plan and products with the teams it
+//! declares and the duties no team holds. The formats are in `render::matrix`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{Refusal, plan_and_products};
+use crate::checks::raci::{Applicability, applicability};
+use crate::cli::MatrixArgs;
+use crate::diag::{Severity, Sink};
+use crate::model::ownership::{DeclarationForm, PLACEHOLDER};
+use crate::model::{Activity, OwnershipFile, Pack, Packs, Role, RoleSet};
+
+/// One row: an activity, and with an ownership file, who holds which role.
+#[derive(Debug)]
+pub struct Row<'a> {
+    pub activity: &'a Activity,
+    /// Teams per role, in RACI order (ownership files only).
+    pub teams: Vec<(Role, Vec<String>)>,
+    /// Customer R or A roles no team holds (ownership files only).
+    pub unowned: RoleSet,
+}
+
+/// The ownership file a matrix was made from.
+#[derive(Debug)]
+pub struct FileInfo {
+    pub path: String,
+    pub service: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Matrix<'a> {
+    pub pack: &'a Pack,
+    pub plan: Option<String>,
+    pub products: Vec<String>,
+    pub file: Option<FileInfo>,
+    /// Rows grouped by category (for product rows, the product), in the pack's order.
+    pub groups: Vec<(String, Vec<Row<'a>>)>,
+}
+
+impl Matrix<'_> {
+    pub fn rows(&self) -> impl Iterator<Item = &Row<'_>> {
+        self.groups.iter().flat_map(|(_, rows)| rows)
+    }
+}
+
+/// What `matrix` was asked for: a provider, or an ownership file and the pack it names.
+pub enum Target {
+    Provider(String),
+    File(Arc<OwnershipFile>),
+}
+
+/// A path that exists is an ownership file; otherwise the argument is a provider id.
+pub fn target(args: &MatrixArgs, packs: &Packs) -> Result<Target, Refusal> {
+    let path = Path::new(&args.target);
+    if packs.get(&args.target).is_some() || !path.exists() {
+        return Ok(Target::Provider(args.target.clone()));
+    }
+    if !args.products.is_empty() || args.plan.is_some() {
+        return Err(Refusal::new(
+            "--plan and --product apply to a provider's matrix, not to an ownership file",
+        )
+        .help("an ownership file's matrix follows the file's own `plan` and `products`"));
+    }
+    let shown = crate::paths::display(path);
+    let file = load::read::yaml_source(path, &shown, crate::diag::Code::InvalidYaml)
+        .and_then(|source| load::ownership::load(&source))
+        .map_err(|finding| file_refusal(&shown, vec![finding]))?;
+    Ok(Target::File(Arc::new(file)))
+}
+
+use crate::load;
+
+fn file_refusal(shown: &str, findings: Vec<crate::diag::Finding>) -> Refusal {
+    Refusal {
+        message: format!("{shown} cannot be shown as a matrix"),
+        help: Some(format!("`raci-lint check {shown}` reports every problem")),
+        findings,
+    }
+}
+
+/// A provider's matrix, narrowed by plan and products.
+pub fn of_provider<'a>(
+    pack: &'a Pack,
+    plan: Option<&str>,
+    products: &[String],
+) -> Result<Matrix<'a>, Refusal> {
+    plan_and_products(pack, plan, products, false)?;
+    let chosen: BTreeSet<&str> = products.iter().map(String::as_str).collect();
+    let rows = pack
+        .activities
+        .iter()
+        .filter(|a| {
+            if chosen.is_empty() {
+                plan.is_none_or(|p| a.on_plan(Some(p)))
+            } else if plan.is_some() || pack.plans.is_empty() {
+                matches!(
+                    applicability(pack, a, plan, &chosen),
+                    Applicability::Applies
+                )
+            } else {
+                // Products without a plan: every plan's rows of those products and generics.
+                pack.plans.iter().any(|p| {
+                    matches!(
+                        applicability(pack, a, Some(&p.id.value), &chosen),
+                        Applicability::Applies
+                    )
+                })
+            }
+        })
+        .map(|activity| Row {
+            activity,
+            teams: Vec::new(),
+            unowned: RoleSet::EMPTY,
+        })
+        .collect();
+    Ok(Matrix {
+        pack,
+        plan: plan.map(str::to_owned),
+        products: products.to_vec(),
+        file: None,
+        groups: group(rows),
+    })
+}
+
+/// An ownership file's matrix: the activities that apply to it, with its teams.
+pub fn of_file<'a>(file: &OwnershipFile, packs: &'a Packs) -> Result<Matrix<'a>, Refusal> {
+    let shown = file.source.path.clone();
+    // The file must resolve (provider, plan, products known) for its matrix to mean anything.
+    let mut sink = Sink::default();
+    let resolved = crate::checks::ownership_file(file.clone(), packs, &mut sink);
+    let Some(resolved) = resolved else {
+        let findings = sink
+            .into_sorted()
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        return Err(file_refusal(&shown, findings));
+    };
+    let pack: &'a Pack = packs
+        .get(resolved.pack.id())
+        .ok_or_else(|| Refusal::new("the file's provider has no pack"))?;
+    let plan = file.plan();
+    let products: BTreeSet<&str> = file.products().map(|p| p.value.as_str()).collect();
+    let rows = pack
+        .activities
+        .iter()
+        .filter(|a| {
+            matches!(
+                applicability(pack, a, plan, &products),
+                Applicability::Applies
+            )
+        })
+        .map(|activity| {
+            let teams = teams_of(file, activity);
+            let held: RoleSet = teams.iter().map(|(role, _)| *role).collect();
+            let unowned = activity
+                .customer
+                .value
+                .intersection(RoleSet::DUTY)
+                .difference(held);
+            Row {
+                activity,
+                teams,
+                unowned,
+            }
+        })
+        .collect();
+    Ok(Matrix {
+        pack,
+        plan: plan.map(str::to_owned),
+        products: file.products().map(|p| p.value.clone()).collect(),
+        file: Some(FileInfo {
+            path: shown,
+            service: file.service().map(str::to_owned),
+        }),
+        groups: group(rows),
+    })
+}
+
+/// The teams the file declares for `activity`, per role; the shorthand gives its team the
+/// whole customer share. The placeholder of `init` holds nothing.
+fn teams_of(file: &OwnershipFile, activity: &Activity) -> Vec<(Role, Vec<String>)> {
+    let mut out: Vec<(Role, Vec<String>)> = Vec::new();
+    let mut add = |role: Role, team: &str| {
+        if team == PLACEHOLDER {
+            return;
+        }
+        match out.iter_mut().find(|(r, _)| *r == role) {
+            Some((_, teams)) if !teams.iter().any(|t| t == team) => teams.push(team.to_owned()),
+            Some(_) => {}
+            None => out.push((role, vec![team.to_owned()])),
+        }
+    };
+    for decl in file
+        .declarations()
+        .iter()
+        .filter(|d| d.activity.value == activity.id())
+    {
+        match &decl.form {
+            DeclarationForm::Shorthand(team) => {
+                for role in activity.customer.value.iter() {
+                    add(role, &team.value);
+                }
+            }
+            DeclarationForm::Explicit(claims) => {
+                for claim in claims {
+                    for team in &claim.teams {
+                        add(claim.role, &team.value);
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by_key(|(role, _)| *role);
+    out
+}
+
+fn group(rows: Vec<Row<'_>>) -> Vec<(String, Vec<Row<'_>>)> {
+    let mut groups: Vec<(String, Vec<Row<'_>>)> = Vec::new();
+    for row in rows {
+        let category = &row.activity.category;
+        match groups.iter_mut().find(|(c, _)| c == category) {
+            Some((_, rows)) => rows.push(row),
+            None => groups.push((category.clone(), vec![row])),
+        }
+    }
+    groups
+}

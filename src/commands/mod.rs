@@ -1,0 +1,257 @@
+//! The authoring and audit commands (`explain`, `providers`, `matrix`, `init`, `schema`): each
+//! turns its arguments and the packs in force into text, or refuses with a [`Refusal`]. They
+//! never write: `main` hands their text to `render`.
+
+pub mod explain;
+pub mod init;
+pub mod matrix;
+pub mod providers;
+pub mod schema;
+
+use std::path::PathBuf;
+
+use crate::cli::PackArgs;
+use crate::diag::{Finding, Severity};
+use crate::model::{Pack, Packs};
+use crate::{config, load, suggest};
+
+/// A command that cannot do what it was asked: a usage error (exit 2), with what would help,
+/// and the findings behind it when a file was at fault (a broken pack or config file).
+#[derive(Debug)]
+pub struct Refusal {
+    pub message: String,
+    pub help: Option<String>,
+    pub findings: Vec<Finding>,
+}
+
+impl Refusal {
+    pub fn new(message: impl Into<String>) -> Refusal {
+        Refusal {
+            message: message.into(),
+            help: None,
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Refusal {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The packs in force: built-in, the config file's `packs`, then `--packs`. A pack with an
+/// error, or a broken config file, refuses the command.
+pub fn packs(args: &PackArgs) -> Result<Packs, Refusal> {
+    let config_path = args.config.clone().or_else(|| {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| config::find(&cwd))
+    });
+    let mut paths: Vec<PathBuf> = Vec::new();
+    if let Some(path) = &config_path {
+        match config::load(path) {
+            Ok(config) => paths.extend(config.packs.unwrap_or_default()),
+            Err(finding) => {
+                return Err(Refusal {
+                    message: "the config file has a problem".to_owned(),
+                    help: None,
+                    findings: vec![finding],
+                });
+            }
+        }
+    }
+    paths.extend(args.packs.iter().cloned());
+    let (packs, findings) = load::registry::load(&paths);
+    let errors: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    if errors.is_empty() {
+        Ok(packs)
+    } else {
+        Err(Refusal {
+            message: "a rule pack has errors".to_owned(),
+            help: Some("`raci-lint check --packs PATH` reports every problem of a pack".to_owned()),
+            findings: errors,
+        })
+    }
+}
+
+/// The pack of `id`, or a refusal that lists the providers and suggests the nearest.
+pub fn provider<'a>(packs: &'a Packs, id: &str) -> Result<&'a Pack, Refusal> {
+    packs
+        .get(id)
+        .map(|p| &**p)
+        .ok_or_else(|| unknown("provider", id, packs.ids()))
+}
+
+/// "unknown plan `self-servce`", with did-you-mean or the list of what is known.
+pub fn unknown<'a>(what: &str, written: &str, known: impl Iterator<Item = &'a str>) -> Refusal {
+    let known: Vec<&str> = known.collect();
+    let help = match suggest::did_you_mean(written, known.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None if known.is_empty() => format!("there is no {what} to choose from"),
+        None => format!("known: {}", known.join(", ")),
+    };
+    Refusal::new(format!("unknown {what} `{written}`")).help(help)
+}
+
+/// Checks `--plan` and `--product` against `pack`: the plan is required when the provider has
+/// plans (`required_plan`), refused when it has none.
+pub fn plan_and_products(
+    pack: &Pack,
+    plan: Option<&str>,
+    products: &[String],
+    required_plan: bool,
+) -> Result<(), Refusal> {
+    match plan {
+        Some(plan) if pack.plans.is_empty() => {
+            return Err(Refusal::new(format!(
+                "{} has no plans, so `--plan {plan}` does not apply",
+                pack.name
+            ))
+            .help("leave out --plan"));
+        }
+        Some(plan) if !pack.has_plan(plan) => {
+            return Err(unknown(
+                "plan",
+                plan,
+                pack.plans.iter().map(|p| p.id.value.as_str()),
+            ));
+        }
+        None if required_plan && !pack.plans.is_empty() => {
+            let ids: Vec<&str> = pack.plans.iter().map(|p| p.id.value.as_str()).collect();
+            return Err(
+                Refusal::new(format!("{} has plans: name one with --plan", pack.name))
+                    .help(format!("plans: {}", ids.join(", "))),
+            );
+        }
+        _ => {}
+    }
+    for product in products {
+        if !pack.has_product(product) {
+            return Err(unknown(
+                "product",
+                product,
+                pack.products.iter().map(|p| p.id.value.as_str()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Word-wraps `text` to `width` columns, each line starting with `indent`; blank lines and
+/// lines that start with spaces (examples) are kept as they are.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    for paragraph in text.lines() {
+        if paragraph.trim().is_empty() || paragraph.starts_with(' ') {
+            out.push_str(indent);
+            out.push_str(paragraph);
+            out.push('\n');
+            continue;
+        }
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && indent.len() + line.len() + 1 + word.chars().count() > width {
+                out.push_str(indent);
+                out.push_str(&line);
+                out.push('\n');
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push_str(indent);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// What a command produced and where it goes.
+#[derive(Debug)]
+pub enum Output {
+    Stdout(String),
+    /// Written atomically; an existing file is replaced only with `overwrite`.
+    File {
+        path: PathBuf,
+        text: String,
+        overwrite: bool,
+    },
+}
+
+/// Runs an authoring command. `width` is the terminal's, for the matrix table (80 when the
+/// output is not a terminal).
+pub fn run(mode: crate::cli::Mode, width: u16) -> Result<Output, Refusal> {
+    use crate::cli::{MatrixFormat, Mode};
+    use crate::render;
+    let to = |text: String, path: Option<PathBuf>| match path {
+        Some(path) => Output::File {
+            path,
+            text,
+            overwrite: true,
+        },
+        None => Output::Stdout(text),
+    };
+    match mode {
+        Mode::Explain(args) => explain::run(&args.what, &packs(&args.packs)?).map(Output::Stdout),
+        Mode::Providers(args) => Ok(Output::Stdout(providers::run(&packs(&args)?))),
+        Mode::Matrix(args) => {
+            let packs = packs(&args.packs)?;
+            let matrix = match matrix::target(&args, &packs)? {
+                matrix::Target::Provider(id) => {
+                    let pack = provider(&packs, &id)?;
+                    matrix::of_provider(pack, args.plan.as_deref(), &args.products)?
+                }
+                matrix::Target::File(file) => matrix::of_file(&file, &packs)?,
+            };
+            let width = if args.output.is_some() { 80 } else { width };
+            let text = match args.format {
+                MatrixFormat::Table => render::matrix::table(&matrix, width),
+                MatrixFormat::Markdown => render::matrix::markdown(&matrix),
+                MatrixFormat::Csv => render::matrix::csv(&matrix),
+                MatrixFormat::Json => render::matrix::json(&matrix),
+                MatrixFormat::Html => render::matrix::html(&matrix),
+            };
+            Ok(to(text, args.output))
+        }
+        Mode::Init(args) => {
+            let text = init::run(
+                &packs(&args.packs)?,
+                args.provider.as_deref(),
+                args.plan.as_deref(),
+                &args.products,
+            )?;
+            Ok(if args.output.as_os_str() == "-" {
+                Output::Stdout(text)
+            } else {
+                Output::File {
+                    path: args.output,
+                    text,
+                    overwrite: args.force,
+                }
+            })
+        }
+        Mode::Schema(args) => Ok(Output::Stdout(schema::run(args.kind))),
+        Mode::Completions(args) => {
+            let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "raci-lint", &mut buf);
+            Ok(Output::Stdout(String::from_utf8_lossy(&buf).into_owned()))
+        }
+        Mode::Manpage => {
+            let command = <crate::cli::Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(command)
+                .render(&mut buf)
+                .map_err(|e| Refusal::new(format!("cannot render the manual page: {e}")))?;
+            Ok(Output::Stdout(String::from_utf8_lossy(&buf).into_owned()))
+        }
+        Mode::Check(_) | Mode::Config(_) => {
+            Err(Refusal::new("check and config are not authoring commands"))
+        }
+    }
+}

@@ -1,0 +1,613 @@
+//! The authoring and audit commands (DESIGN section 6): explain, providers, matrix in every
+//! format (the HTML parsed and every row asserted), init (atomic, --force, placeholders flagged
+//! by check until replaced), schema (every fixture, the built-in packs and init's output valid),
+//! completions and manpage. Text snapshots are trycmd cases in tests/cmd/.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::repo;
+use raci_lint::diag::Code;
+use serde_json::Value;
+
+fn raci(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_raci-lint"))
+        .args(args)
+        .current_dir(dir)
+        .env("RACI_LINT_TODAY", "2026-06-01")
+        .output()
+        .expect("run raci-lint")
+}
+
+fn here(args: &[&str]) -> Output {
+    raci(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
+}
+
+/// Every activity of a built-in pack: (id, provider letters, customer letters), in pack order.
+fn pack_rows(provider: &str) -> Vec<(String, String, String)> {
+    let out = here(&["matrix", provider, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let letters = |v: &Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    json["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap().to_owned(),
+                letters(&a["provider"]),
+                letters(&a["customer"]),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn explain_has_an_explanation_for_every_code() {
+    for code in Code::ALL {
+        let out = here(&["explain", code.as_str()]);
+        assert_eq!(out.status.code(), Some(0), "{code}");
+        let text = stdout(&out);
+        let first = format!(
+            "{code} ({} by default): {}",
+            code.default_severity().as_str(),
+            code.summary()
+        );
+        assert!(text.starts_with(&first), "{text}");
+        assert!(
+            text.contains("\nExample:\n") && text.contains("\nFix:\n"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn explain_an_activity_by_id_or_provider_and_id() {
+    let text = stdout(&here(&["explain", "backup-and-restoration"]));
+    assert!(text.starts_with("cegedim-cloud/backup-and-restoration: Backup and Restoration\n"));
+    assert!(
+        text.contains("  customer:      A, I (Accountable and Informed)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Evidence rules (performs-provider-duty):"),
+        "{text}"
+    );
+    let text = stdout(&here(&["explain", "sysbee/local-backup"]));
+    assert!(text.contains("  Sysbee:    no role\n"), "{text}");
+    assert!(text.contains("  duty:      yes"), "{text}");
+
+    // An id in two providers lists both.
+    let dir = repo(&[(
+        "packs/internal.yaml",
+        "provider: { id: internal, name: Internal platform }\nactivities:\n  - { id: local-backup, title: Local backup of laptops, category: ops, provider: [R, A], customer: [I] }\n",
+    )]);
+    let out = raci(dir.path(), &["explain", "local-backup", "--packs", "packs"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "`local-backup` is an activity of 2 providers: internal/local-backup, sysbee/local-backup\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("internal/local-backup: Local backup of laptops\n"));
+
+    // An unknown provider/activity suggests the nearest activity of that provider.
+    let out = here(&["explain", "sysbee/local-backpu"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `local-backup`?"));
+}
+
+#[test]
+fn providers_lists_user_packs_too() {
+    let dir = repo(&[(
+        "packs/internal.yaml",
+        "provider: { id: internal, name: Internal platform }\nplans: [{ id: gold, name: Gold }]\nactivities:\n  - { id: paging, title: Paging, category: ops, provider: [R, A], customer: [I] }\n",
+    )]);
+    let text = stdout(&raci(dir.path(), &["providers", "--packs", "packs"]));
+    assert!(
+        text.contains(
+            "internal (Internal platform, packs/internal.yaml)\n  plans:      gold\n  products:   none\n  offerings:  none\n  activities: 1 (0 of them customer duties)\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("sysbee (Sysbee, built in)"));
+}
+
+#[test]
+fn matrix_table_fits_80_columns_and_shows_every_row() {
+    for provider in ["sysbee", "cegedim-cloud"] {
+        let text = stdout(&here(&["matrix", provider]));
+        for line in text.lines() {
+            assert!(line.chars().count() <= 80, "{provider}: {line:?}");
+        }
+        for (id, _, _) in pack_rows(provider) {
+            // Ids up to 44 characters stay whole on one line.
+            if id.len() <= 44 {
+                assert!(
+                    text.lines()
+                        .any(|l| l.split_whitespace().next() == Some(id.as_str())),
+                    "{provider}: {id}"
+                );
+            }
+        }
+    }
+    assert_eq!(pack_rows("sysbee").len(), 28);
+    assert_eq!(pack_rows("cegedim-cloud").len(), 48);
+}
+
+#[test]
+fn matrix_plan_and_product_narrow_the_rows() {
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["matrix", "cegedim-cloud", "--format", "json"];
+        all.extend_from_slice(args);
+        let json: Value = serde_json::from_slice(&here(&all).stdout).unwrap();
+        json["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let on_request = ids(&["--plan", "on-request"]);
+    assert!(on_request.contains(&"modify-configurations".to_owned()));
+    assert!(!on_request.contains(&"lifecycle".to_owned()));
+    let object_storage = ids(&["--plan", "self-service", "--product", "object-storage"]);
+    assert!(object_storage.contains(&"object-storage/security-patches".to_owned()));
+    // Overridden for the only product declared: the generic row does not apply.
+    assert!(!object_storage.contains(&"security-patches".to_owned()));
+    assert!(
+        !object_storage
+            .iter()
+            .any(|id| id.starts_with("kubernetes/"))
+    );
+    let out = here(&["matrix", "cegedim-cloud", "--product", "kubernets"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `kubernetes`?"));
+}
+
+#[test]
+fn matrix_csv_and_markdown_have_a_row_per_activity() {
+    let rows = pack_rows("cegedim-cloud");
+    let csv = stdout(&here(&["matrix", "cegedim-cloud", "--format", "csv"]));
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), rows.len());
+    for (record, (id, provider, customer)) in records.iter().zip(&rows) {
+        assert_eq!(&record[1], id);
+        assert_eq!(record[5].replace(' ', ", "), *provider);
+        assert_eq!(record[6].replace(' ', ", "), *customer);
+    }
+    let md = stdout(&here(&["matrix", "cegedim-cloud", "--format", "markdown"]));
+    for (id, provider, customer) in &rows {
+        let row = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{id}` |")))
+            .unwrap_or_else(|| panic!("{id}"));
+        let shown = |s: &str| {
+            if s.is_empty() {
+                "-".to_owned()
+            } else {
+                s.to_owned()
+            }
+        };
+        assert!(
+            row.contains(&format!("| {} | {} |", shown(provider), shown(customer))),
+            "{row}"
+        );
+    }
+}
+
+/// The HTML report, parsed strictly: each activity row's id and role cells.
+fn html_rows(html: &str) -> Vec<(String, BTreeMap<String, String>, Vec<String>)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(html);
+    let mut rows = Vec::new();
+    let mut current: Option<(String, BTreeMap<String, String>, Vec<String>)> = None;
+    let mut in_role = false;
+    loop {
+        match reader.read_event().expect("well-formed HTML") {
+            Event::Start(e) if e.name().as_ref() == b"tr" => {
+                let attrs: BTreeMap<String, String> = e
+                    .attributes()
+                    .map(|a| {
+                        let a = a.unwrap();
+                        (
+                            String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .unwrap()
+                                .into_owned(),
+                        )
+                    })
+                    .collect();
+                if attrs
+                    .get("class")
+                    .is_some_and(|c| c.split(' ').any(|c| c == "activity"))
+                {
+                    current = Some((attrs["data-activity"].clone(), attrs, Vec::new()));
+                }
+            }
+            Event::Start(e) if e.name().as_ref() == b"td" => {
+                in_role = e.attributes().any(|a| {
+                    let a = a.unwrap();
+                    a.key.as_ref() == b"class" && a.value.starts_with(b"role")
+                });
+                if in_role && let Some((_, _, cells)) = current.as_mut() {
+                    cells.push(String::new());
+                }
+            }
+            Event::Text(t) if in_role => {
+                if let Some((_, _, cells)) = current.as_mut() {
+                    cells.last_mut().unwrap().push_str(&t.decode().unwrap());
+                }
+            }
+            Event::End(e) if e.name().as_ref() == b"td" => in_role = false,
+            Event::End(e) if e.name().as_ref() == b"tr" => rows.extend(current.take()),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    rows
+}
+
+#[test]
+fn matrix_html_is_self_contained_with_every_row_colour_coded() {
+    for provider in ["sysbee", "cegedim-cloud"] {
+        let html = stdout(&here(&["matrix", provider, "--format", "html"]));
+        assert!(html.starts_with("<!DOCTYPE html>\n"));
+        // No request to anywhere: no script, no external link, image or font.
+        for forbidden in [
+            "<script", "<link", "src=", "url(", "@import", "http:", "https:",
+        ] {
+            assert!(!html.contains(forbidden), "{provider}: {forbidden}");
+        }
+        assert!(html.contains("<div class=\"legend\""));
+        assert!(html.contains("@media print"));
+        let parsed = html_rows(&html);
+        let expected = pack_rows(provider);
+        assert_eq!(parsed.len(), expected.len(), "{provider}");
+        for ((id, attrs, cells), (want_id, provider_roles, customer_roles)) in
+            parsed.iter().zip(&expected)
+        {
+            assert_eq!(id, want_id);
+            // Four cells per party, in R, A, C, I order, each letter in its own cell.
+            assert_eq!(cells.len(), 8, "{id}");
+            let party = |cells: &[String]| {
+                cells
+                    .iter()
+                    .filter(|c| !c.is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            assert_eq!(party(&cells[..4]), *provider_roles, "{id}");
+            assert_eq!(party(&cells[4..]), *customer_roles, "{id}");
+            assert_eq!(&attrs["data-customer"], customer_roles);
+        }
+        // Grouped: one tbody per category.
+        let groups = html.matches("<tbody class=\"group\"").count();
+        assert_eq!(groups, if provider == "sysbee" { 3 } else { 11 });
+    }
+}
+
+#[test]
+fn matrix_of_an_ownership_file_fills_in_teams_and_marks_unowned_duties() {
+    let dir = repo(&[(
+        "raci.yaml",
+        "provider: sysbee\nresponsibilities:\n  web-application-security: webteam\n  local-backup: { responsible: ops }\n",
+    )]);
+    let out = raci(dir.path(), &["matrix", "raci.yaml", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["file"]["path"], "raci.yaml");
+    let find = |id: &str| {
+        json["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let security = find("web-application-security");
+    assert_eq!(
+        security["teams"]["responsible"],
+        serde_json::json!(["webteam"])
+    );
+    assert_eq!(security["unowned"], serde_json::json!([]));
+    assert_eq!(find("local-backup")["unowned"], serde_json::json!(["A"]));
+    assert_eq!(find("seo-issues")["unowned"], serde_json::json!(["R", "A"]));
+
+    let html = stdout(&raci(
+        dir.path(),
+        &["matrix", "raci.yaml", "--format", "html"],
+    ));
+    let unowned = html.matches("<tr class=\"activity has-unowned\"").count();
+    assert_eq!(unowned, 14);
+    let table = stdout(&raci(dir.path(), &["matrix", "raci.yaml"]));
+    assert!(table.contains("webteam (R, A)"), "{table}");
+    assert!(table.contains("ops (R); UNOWNED A"), "{table}");
+
+    // --output writes the file atomically.
+    let out = raci(
+        dir.path(),
+        &[
+            "matrix",
+            "sysbee",
+            "--format",
+            "html",
+            "--output",
+            "matrix.html",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let written = std::fs::read_to_string(dir.path().join("matrix.html")).unwrap();
+    assert_eq!(html_rows(&written).len(), 28);
+}
+
+#[test]
+fn init_writes_a_scaffold_that_check_flags_until_filled_in() {
+    let dir = repo(&[]);
+    let args = [
+        "init",
+        "--provider",
+        "cegedim-cloud",
+        "--plan",
+        "self-service",
+        "--product",
+        "object-storage",
+    ];
+    let out = raci(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let path = dir.path().join("raci.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let placeholders = text.matches(": TODO\n").count();
+    // Every duty of the plan and product: 4 generic (security-patches and version-upgrades are
+    // overridden by object-storage) and 11 object-storage rows.
+    assert_eq!(placeholders, 15, "{text}");
+    assert!(text.contains("  # Backup and Restoration (customer: A, I; the team holds all of them)\n  backup-and-restoration: TODO\n"));
+
+    // check flags every placeholder, where it is.
+    let out = raci(dir.path(), &["check", "--format", "json", "--no-evidence"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diags = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 15);
+    for d in diags {
+        assert_eq!(d["code"], "unowned-duty");
+        let line = d["line"].as_u64().unwrap() as usize;
+        let source_line = text.lines().nth(line - 1).unwrap();
+        let column = d["column"].as_u64().unwrap() as usize;
+        assert_eq!(&source_line[column - 1..], "TODO", "{d}");
+    }
+
+    // Never overwritten without --force: exit 2, the file unchanged.
+    std::fs::write(&path, "provider: sysbee\n").unwrap();
+    let out = raci(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("raci.yaml exists"));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "provider: sysbee\n"
+    );
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    assert_eq!(raci(dir.path(), &forced).status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+
+    // Filled in: accepted, no finding at all.
+    std::fs::write(&path, text.replace(": TODO", ": platform")).unwrap();
+    let out = raci(
+        dir.path(),
+        &["check", "--format", "concise", "--no-evidence", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn init_for_every_provider_is_clean_once_filled_in() {
+    let dir = repo(&[]);
+    for args in [
+        vec!["--provider", "sysbee"],
+        vec!["--provider", "cegedim-cloud", "--plan", "on-request"],
+        vec![
+            "--provider",
+            "cegedim-cloud",
+            "--plan",
+            "self-service",
+            "--product",
+            "kubernetes",
+            "--product",
+            "data-masking",
+        ],
+    ] {
+        let mut all = vec!["init", "--output", "-"];
+        all.extend_from_slice(&args);
+        let text = stdout(&raci(dir.path(), &all));
+        std::fs::write(
+            dir.path().join("raci.yaml"),
+            text.replace(": TODO", ": ops"),
+        )
+        .unwrap();
+        let out = raci(dir.path(), &["--no-evidence", "--format", "concise", "-q"]);
+        assert_eq!(stdout(&out), "", "{args:?}");
+    }
+}
+
+/// YAML as JSON, for schema validation.
+fn yaml_value(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    serde_saphyr::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn schema(kind: &str) -> jsonschema::Validator {
+    let out = here(&["schema", kind]);
+    assert_eq!(out.status.code(), Some(0));
+    let schema: Value = serde_json::from_slice(&out.stdout).unwrap();
+    jsonschema::validator_for(&schema).expect("a valid JSON Schema")
+}
+
+fn files_named(dir: &Path, pred: &dyn Fn(&Path) -> bool, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_named(&path, pred, out);
+        } else if pred(&path) {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn schemas_accept_every_valid_fixture_pack_and_config() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ownership = schema("ownership");
+    let mut files = Vec::new();
+    files_named(
+        &root.join("fixtures"),
+        &|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name == "raci.yaml" || name.ends_with(".raci.yaml")
+        },
+        &mut files,
+    );
+    files.sort();
+    let mut checked = 0;
+    for file in &files {
+        // A file raci-lint refuses as invalid-yaml, or whose only problem is one the schema
+        // states to guide editors (two accountable teams, a waiver without a reason), is not
+        // expected to validate.
+        let out = here(&[
+            "check",
+            "--format",
+            "json",
+            "--no-evidence",
+            file.to_str().unwrap(),
+        ]);
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let codes: Vec<&str> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        let invalid = codes.iter().any(|c| {
+            matches!(
+                *c,
+                "invalid-yaml" | "io-error" | "multiple-accountable" | "waiver-missing-reason"
+            )
+        });
+        if invalid {
+            continue;
+        }
+        let value = yaml_value(file);
+        let errors: Vec<String> = ownership
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", file.display());
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} fixtures checked");
+
+    let pack = schema("pack");
+    let mut packs = vec![
+        root.join("rules/sysbee.yaml"),
+        root.join("rules/cegedim-cloud.yaml"),
+    ];
+    files_named(
+        &root.join("fixtures/codes/pack-user/packs"),
+        &|p| p.extension().is_some_and(|e| e == "yaml"),
+        &mut packs,
+    );
+    for file in &packs {
+        let errors: Vec<String> = pack
+            .iter_errors(&yaml_value(file))
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", file.display());
+    }
+
+    let config = schema("config");
+    let value = yaml_value(&root.join("fixtures/config/raci-lint.yaml"));
+    assert!(config.is_valid(&value));
+}
+
+#[test]
+fn schemas_reject_what_the_loaders_reject() {
+    let ownership = schema("ownership");
+    let bad = [
+        "responsibilites: {}\nprovider: sysbee\n",
+        "service: x\n",
+        "provider: sysbee\nresponsibilities:\n  seo-issues: { owner: web }\n",
+        "provider: sysbee\nwaivers:\n  - { code: unowned-dutty, reason: x }\n",
+        "provider: sysbee\nwaivers:\n  - { code: unowned-duty, reason: x, expires: soon }\n",
+    ];
+    for text in bad {
+        let value: Value = serde_saphyr::from_str(text).unwrap();
+        assert!(!ownership.is_valid(&value), "{text}");
+    }
+    let config = schema("config");
+    for text in [
+        "severity: { unowned-dutty: off }\n",
+        "max-file-size: 1 parsec\n",
+        "baselin: x\n",
+    ] {
+        let value: Value = serde_saphyr::from_str(text).unwrap();
+        assert!(!config.is_valid(&value), "{text}");
+    }
+}
+
+#[test]
+fn init_output_validates_against_the_ownership_schema() {
+    let ownership = schema("ownership");
+    let text = stdout(&here(&[
+        "init",
+        "--provider",
+        "cegedim-cloud",
+        "--plan",
+        "self-service",
+        "--product",
+        "kafka",
+        "--output",
+        "-",
+    ]));
+    let value: Value = serde_saphyr::from_str(&text).unwrap();
+    assert!(ownership.is_valid(&value));
+}
+
+#[test]
+fn completions_and_manpage() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = here(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = stdout(&out);
+        assert!(
+            text.contains("raci-lint") && text.contains("write-baseline"),
+            "{shell}"
+        );
+    }
+    let man = stdout(&here(&["manpage"]));
+    assert!(
+        man.starts_with(".ie \\n(.g .ds Aq") || man.contains(".TH raci-lint"),
+        "{man}"
+    );
+    assert!(man.contains(".TH raci\\-lint") || man.contains(".TH raci-lint"));
+    assert!(man.contains("matrix"));
+}
