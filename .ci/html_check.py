@@ -3,7 +3,10 @@
 JSON matrix lists, each with four role cells per party, the legend, and no console error or
 failed request in Chromium's log.
 
-usage: html_check.py DOM_FILE JSON_MATRIX_FILE CHROMIUM_LOG
+Given the text of the printed PDF too, every activity id must be visible in it (whitespace and
+hyphens ignored, as ids wrap at their hyphens).
+
+usage: html_check.py DOM_FILE JSON_MATRIX_FILE CHROMIUM_LOG [PDF_TEXT]
 """
 import json
 import re
@@ -65,10 +68,17 @@ def main():
     for line in log.splitlines():
         if re.search(r"CONSOLE|Uncaught|net::ERR_|Failed to load resource", line):
             problems.append(f"chromium: {line.strip()}")
+    if len(sys.argv) > 4:
+        # pdftotext drops the hyphen where an id wraps, as if it were a soft hyphen.
+        squash = lambda t: re.sub(r"[\s-]+", "", t)
+        printed = squash(open(sys.argv[4], encoding="utf-8", errors="replace").read())
+        for rid, _, _ in want:
+            if squash(rid) not in printed:
+                problems.append(f"{rid}: not visible in the printed report")
     if problems:
         print("\n".join(problems))
         sys.exit(1)
-    print(f"ok: {len(got)} rows rendered by Chromium from {dom_path}")
+    print(f"ok: {len(got)} rows in Chromium's DOM and its printed PDF, from {dom_path}")
 
 
 main()

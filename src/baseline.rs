@@ -58,12 +58,13 @@ pub struct Baseline {
 }
 
 /// Whether a finding goes into a baseline. Findings that make the run exit 2 (a broken config,
-/// pack or file) are never hidden: a baseline accepts known problems, not a broken run.
+/// pack or file) are never hidden: a baseline accepts known problems, not a broken run. Nor is
+/// `invalid-yaml`: one fingerprint stands for any parse error of a file, so recording one would
+/// hide the next, and a file that does not parse is not checked at all.
 pub fn records(finding: &Finding) -> bool {
-    !finding.fatal
+    !finding.breaks_run()
         && !finding.waived
-        && !finding.code.is_fatal()
-        && finding.code != Code::UnusedBaselineEntry
+        && !matches!(finding.code, Code::InvalidYaml | Code::UnusedBaselineEntry)
 }
 
 /// Reads and validates the baseline at `path`; a problem is one finding pointing into it.
@@ -90,7 +91,8 @@ pub fn load(path: &Path) -> Result<Baseline, Finding> {
 pub fn parse(source: Arc<SourceFile>) -> Result<Baseline, Finding> {
     let whole = Span::new(0, source.text.len().min(1));
     let json_error = |e: serde_json::Error| {
-        let at = source.offset_of(e.line(), e.column());
+        // serde_json counts columns in bytes.
+        let at = source.byte_offset_of(e.line(), e.column());
         let end = source.text[at..]
             .chars()
             .next()
@@ -289,6 +291,14 @@ mod tests {
         assert_eq!(m.unused[0].activity.as_deref(), Some("server-setup"));
         let m = apply(&b, vec![finding("backups")], |_| false);
         assert!(m.unused.is_empty());
+    }
+
+    #[test]
+    fn pack_warnings_are_recorded_pack_errors_never() {
+        let warning = Finding::new(Code::PackNoAccountable, "w").at_path("packs/a.yaml");
+        let error = Finding::new(Code::PackBadRegex, "e").at_path("packs/a.yaml");
+        assert!(records(&warning));
+        assert!(!records(&error));
     }
 
     #[test]

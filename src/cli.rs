@@ -56,18 +56,8 @@ pub enum Command {
     Manpage,
 }
 
-/// What to do, once the command line is read.
-pub enum Mode {
-    Check(CheckArgs),
-    Config(CheckArgs),
-    Explain(ExplainArgs),
-    Providers(PackArgs),
-    Matrix(MatrixArgs),
-    Init(InitArgs),
-    Schema(SchemaArgs),
-    Completions(CompletionsArgs),
-    Manpage,
-}
+/// What to do, once the command line is read: the subcommand, `check` when none was given.
+pub type Mode = Command;
 
 /// Where the authoring commands find rule packs: the built-in ones, the config file's `packs`,
 /// and `--packs`.
@@ -278,18 +268,7 @@ pub struct CheckArgs {
 
 impl Cli {
     pub fn into_mode(self) -> Mode {
-        match self.command {
-            Some(Command::Check(args)) => Mode::Check(args),
-            Some(Command::Config(args)) => Mode::Config(args),
-            Some(Command::Explain(args)) => Mode::Explain(args),
-            Some(Command::Providers(args)) => Mode::Providers(args),
-            Some(Command::Matrix(args)) => Mode::Matrix(args),
-            Some(Command::Init(args)) => Mode::Init(args),
-            Some(Command::Schema(args)) => Mode::Schema(args),
-            Some(Command::Completions(args)) => Mode::Completions(args),
-            Some(Command::Manpage) => Mode::Manpage,
-            None => Mode::Check(self.check),
-        }
+        self.command.unwrap_or(Command::Check(self.check))
     }
 
     /// The check arguments, whether given after `check` or without it (`None` for the other

@@ -68,11 +68,7 @@ pub enum Outcome {
 
 impl Report {
     pub fn outcome(&self, deny_warnings: bool) -> Outcome {
-        if self
-            .findings
-            .iter()
-            .any(|f| f.fatal || (f.code.is_fatal() && f.severity == Severity::Error))
-        {
+        if self.findings.iter().any(Finding::breaks_run) {
             Outcome::Broken
         } else if self.summary.errors > 0 || (deny_warnings && self.summary.warnings > 0) {
             Outcome::Failed
@@ -267,7 +263,8 @@ fn finish(
 ) -> Report {
     let mut findings = sink.into_findings();
     severities(&mut findings, settings);
-    if settings.write_baseline.is_some() {
+    if settings.write_baseline.is_some() && !findings.iter().any(Finding::breaks_run) {
+        // A run that exits 2 records nothing and hides nothing: `new_baseline` stays empty.
         let text = baseline::write(&findings);
         let before = findings.len();
         findings.retain(|f| !baseline::records(f));

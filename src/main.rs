@@ -35,21 +35,25 @@ fn main() -> ExitCode {
     let settings = Settings::resolve(args);
     let report = raci_lint::check(&settings);
     let outcome = report.outcome(settings.deny_warnings);
-    if let (Some(path), Some(text)) = (&settings.write_baseline, &report.new_baseline) {
+    if let Some(path) = &settings.write_baseline {
         let shown = raci_lint::paths::display(path);
-        if outcome == Outcome::Broken {
+        match &report.new_baseline {
             // A run that could not trust its config, packs or files would record too little.
-            render::fatal(&format!(
+            None => render::fatal(&format!(
                 "the baseline {shown} is not written: fix the problems above first"
-            ));
-        } else if let Err(e) = render::write_atomically(path, text.as_bytes()) {
-            render::fatal(&format!("cannot write the baseline {shown}: {e}"));
-            return ExitCode::from(Outcome::Broken as u8);
-        } else if !settings.quiet {
-            render::notice(&format!(
-                "recorded {} in the baseline {shown}",
-                render::plural(report.baselined, "finding")
-            ));
+            )),
+            Some(text) => {
+                if let Err(e) = render::write_atomically(path, text.as_bytes()) {
+                    render::fatal(&format!("cannot write the baseline {shown}: {e}"));
+                    return ExitCode::from(Outcome::Broken as u8);
+                }
+                if !settings.quiet {
+                    render::notice(&format!(
+                        "recorded {} in the baseline {shown}",
+                        render::plural(report.baselined, "finding")
+                    ));
+                }
+            }
         }
     }
     if let Err(e) = render::write(&report, &settings) {

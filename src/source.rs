@@ -111,6 +111,21 @@ impl SourceFile {
             .map_or(self.text.len(), |(i, _)| start + i)
     }
 
+    /// The byte offset of 1-based `line` and 1-based byte `column`, moved back to a character
+    /// boundary and clamped to the text.
+    pub fn byte_offset_of(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let mut at = start
+            .saturating_add(column.saturating_sub(1))
+            .min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    }
+
     /// The text of the line holding `offset`, without its line end.
     pub fn line_text(&self, offset: usize) -> &str {
         let lc = self.line_col(offset);

@@ -177,6 +177,9 @@ fn matrix_plan_and_product_narrow_the_rows() {
             .iter()
             .any(|id| id.starts_with("kubernetes/"))
     );
+    let out = here(&["matrix", "infra/raci.yml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such file: infra/raci.yml"));
     let out = here(&["matrix", "cegedim-cloud", "--product", "kubernets"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `kubernetes`?"));
@@ -341,6 +344,7 @@ fn matrix_of_an_ownership_file_fills_in_teams_and_marks_unowned_duties() {
     let unowned = html.matches("<tr class=\"activity has-unowned\"").count();
     assert_eq!(unowned, 14);
     let table = stdout(&raci(dir.path(), &["matrix", "raci.yaml"]));
+    assert!(table.lines().all(|l| l.chars().count() <= 80), "{table}");
     assert!(table.contains("webteam (R, A)"), "{table}");
     assert!(table.contains("ops (R); UNOWNED A"), "{table}");
 
@@ -418,6 +422,40 @@ fn init_writes_a_scaffold_that_check_flags_until_filled_in() {
     );
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn the_placeholder_counts_only_where_a_duty_team_goes() {
+    let dir = repo(&[(
+        "raci.yaml",
+        "provider: sysbee\nteams: { web: {} }\nresponsibilities:\n  web-application-security: { responsible: TODO, accountable: web }\n  server-os-patching: TODO\n  seo-issues: { responsible: web, accountable: web, informed: TODO }\n",
+    )]);
+    let out = raci(dir.path(), &["--format", "concise", "--no-evidence", "-q"]);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.contains("unowned-duty] no team holds the customer's"))
+        .collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    // In a duty's R: the placeholder, at its spot.
+    assert!(
+        lines[0].starts_with(
+            "raci.yaml:4:44: warning[unowned-duty] no team holds Web application security"
+        ),
+        "{}",
+        lines[0]
+    );
+    // For a duty Sysbee holds: an ordinary (unregistered) team claiming it.
+    assert!(
+        lines[1].starts_with("raci.yaml:5:3: error[claims-provider-duty]"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("raci.yaml:5:23: error[unknown-team]"),
+        "{}",
+        lines[2]
+    );
 }
 
 #[test]

@@ -382,13 +382,46 @@ fn a_run_that_exits_2_does_not_write_the_baseline() {
         ("base.json", "keep me"),
         ("raci-lint.yaml", "severty: {}\n"),
     ]);
-    let out = raci(dir.path(), &["--write-baseline", "base.json"]);
+    let out = raci(
+        dir.path(),
+        &["--write-baseline", "base.json", "--format", "concise"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not written"));
+    // Nothing is hidden either: the config problem is reported, not a baseline summary.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("error[invalid-yaml]"), "{stdout}");
+    assert!(!stdout.contains("in the baseline"), "{stdout}");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("base.json")).unwrap(),
         "keep me"
     );
+
+    // An unreadable ownership file (exit 2) keeps the other files' findings visible too.
+    let dir = repo(&[
+        ("a/raci.yaml", TWO_CLAIMS),
+        (
+            "b/raci.yaml",
+            "provider: sysbee
+",
+        ),
+    ]);
+    std::fs::remove_file(dir.path().join("b/raci.yaml")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent/raci.yaml", dir.path().join("b/raci.yaml")).unwrap();
+    let out = raci(
+        dir.path(),
+        &[
+            "--write-baseline",
+            "base.json",
+            "--format",
+            "concise",
+            "--no-evidence",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("error[claims-provider-duty]"), "{stdout}");
+    assert!(!dir.path().join("base.json").exists());
 }
 
 #[test]
@@ -419,4 +452,21 @@ fn writing_replaces_the_old_baseline_whatever_it_held() {
         std::fs::read_to_string(dir.path().join("again.json")).unwrap(),
         text
     );
+}
+
+#[test]
+fn a_parse_error_is_never_recorded_so_a_different_one_is_not_hidden() {
+    let dir = repo(&[("infra/raci.yaml", "provider: sysbee\nresponsibilites: {}\n")]);
+    unowned_off(dir.path());
+    let out = raci(
+        dir.path(),
+        &["--write-baseline", "base.json", "--format", "concise"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = std::fs::read_to_string(dir.path().join("base.json")).unwrap();
+    assert!(!text.contains("invalid-yaml"), "{text}");
+    std::fs::write(dir.path().join("infra/raci.yaml"), "provider: [sysbee\n").unwrap();
+    let out = raci(dir.path(), &["--baseline", "base.json", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(diagnostics(&out)[0].0, "invalid-yaml");
 }

@@ -169,8 +169,21 @@ fn check_declaration(
     let src = &file.source;
     let share = activity.customer.value;
 
-    // `init`'s placeholder: the duty has no team yet. Nothing else is said about it.
-    if let Some(team) = decl.teams().into_iter().find(|t| t.value == PLACEHOLDER) {
+    // `init`'s placeholder where a duty's team goes (the shorthand, or an R or A the customer
+    // holds): the duty has no team yet, and nothing else is said about the declaration.
+    // Anywhere else it is an ordinary team name and gets the usual checks.
+    let duty = share.intersection(RoleSet::DUTY);
+    let placeholder = match &decl.form {
+        DeclarationForm::Shorthand(team) => {
+            (!duty.is_empty() && team.value == PLACEHOLDER).then_some(team)
+        }
+        DeclarationForm::Explicit(claims) => claims
+            .iter()
+            .filter(|c| duty.contains(c.role))
+            .flat_map(|c| &c.teams)
+            .find(|t| t.value == PLACEHOLDER),
+    };
+    if let Some(team) = placeholder {
         sink.push(
             PlaceholderTeam {
                 team,

@@ -85,7 +85,7 @@ pub fn run(
         let _ = writeln!(
             out,
             "  # {} (customer: {}{})",
-            activity.title.replace('\n', " "),
+            activity.title.replace(['\n', '\r'], " "),
             share.letters(),
             if share.intersection(RoleSet::DUTY) == share {
                 String::new()

@@ -55,7 +55,16 @@ pub enum Target {
 /// A path that exists is an ownership file; otherwise the argument is a provider id.
 pub fn target(args: &MatrixArgs, packs: &Packs) -> Result<Target, Refusal> {
     let path = Path::new(&args.target);
-    if packs.get(&args.target).is_some() || !path.exists() {
+    if packs.get(&args.target).is_some() {
+        return Ok(Target::Provider(args.target.clone()));
+    }
+    if !path.exists() {
+        let looks_like_a_file = args.target.contains(['/', '\\'])
+            || [".yaml", ".yml"].iter().any(|e| args.target.ends_with(e));
+        if looks_like_a_file {
+            return Err(Refusal::new(format!("no such file: {}", args.target))
+                .help("give an ownership file that exists, or a provider id (`raci-lint providers` lists them)"));
+        }
         return Ok(Target::Provider(args.target.clone()));
     }
     if !args.products.is_empty() || args.plan.is_some() {

@@ -141,6 +141,12 @@ impl Finding {
         self
     }
 
+    /// Whether the finding makes the run exit 2: a broken config, or an error of a fatal code
+    /// (`io-error`, a pack error).
+    pub fn breaks_run(&self) -> bool {
+        self.fatal || (self.code.is_fatal() && self.severity == Severity::Error)
+    }
+
     /// Start of the primary label, if the finding has one.
     pub fn start(&self) -> Option<LineCol> {
         Some(

@@ -73,10 +73,19 @@ pub fn text(report: &Report, settings: &Settings, to_terminal: bool) -> String {
 /// Writes through a temporary file in the same folder, renamed over the target: a reader never
 /// sees half a report, and a failed run leaves the old file as it was.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_via_temp(path, bytes, true)
+}
+
+/// [`write_atomically`], or with `replace` false, a rename that fails with `AlreadyExists`
+/// rather than replace a file (one created meanwhile included).
+fn write_via_temp(path: &Path, bytes: &[u8], replace: bool) -> io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
+    if !replace && path.exists() {
+        return Err(io::Error::from(io::ErrorKind::AlreadyExists));
+    }
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(bytes)?;
     // Temporary files are private (0600); a report is an ordinary file: keep the mode of the
@@ -89,8 +98,26 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
             .set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    if replace {
+        tmp.persist(path).map_err(|e| e.error)?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    }
     Ok(())
+}
+
+/// Findings as plain human text without a summary line, for messages outside a report.
+fn plain(findings: &[crate::diag::Finding]) -> String {
+    let report = crate::Report {
+        findings: findings.to_vec(),
+        ..Default::default()
+    };
+    let style = human::Style {
+        color: false,
+        width: 100,
+        quiet: true,
+    };
+    human::render(&report, &style)
 }
 
 fn verbose(report: &Report) -> io::Result<()> {
@@ -126,16 +153,7 @@ pub fn settings(settings: &Settings) -> io::Result<()> {
         writeln!(out, "{name}: {value}{}  # {origin}", " ".repeat(pad))?;
     }
     if !settings.setup.is_empty() {
-        let report = crate::Report {
-            findings: settings.setup.clone(),
-            ..Default::default()
-        };
-        let style = human::Style {
-            color: false,
-            width: 100,
-            quiet: true,
-        };
-        write!(out, "\n{}", human::render(&report, &style))?;
+        write!(out, "\n{}", plain(&settings.setup))?;
     }
     out.flush()
 }
@@ -148,7 +166,11 @@ pub fn fatal(message: &str) {
 /// The width of the terminal on stdout, or 80 when stdout is not a terminal.
 pub fn terminal_width() -> u16 {
     if io::stdout().is_terminal() {
-        terminal_size::terminal_size().map_or(80, |(w, _)| w.0)
+        // A terminal too narrow for any table gets the width of a pipe.
+        terminal_size::terminal_size()
+            .map(|(w, _)| w.0)
+            .filter(|w| *w >= 40)
+            .unwrap_or(80)
     } else {
         80
     }
@@ -168,30 +190,8 @@ pub fn deliver(output: &crate::commands::Output) -> io::Result<()> {
         Output::File {
             path,
             text,
-            overwrite: true,
-        } => write_atomically(path, text.as_bytes()),
-        Output::File {
-            path,
-            text,
-            overwrite: false,
-        } => {
-            let dir = match path.parent() {
-                Some(dir) if !dir.as_os_str().is_empty() => dir,
-                _ => Path::new("."),
-            };
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-            tmp.write_all(text.as_bytes())?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                tmp.as_file()
-                    .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-            }
-            tmp.as_file().sync_all()?;
-            // Fails with AlreadyExists rather than replace a file created meanwhile.
-            tmp.persist_noclobber(path).map_err(|e| e.error)?;
-            Ok(())
-        }
+            overwrite,
+        } => write_via_temp(path, text.as_bytes(), *overwrite),
     }
 }
 
@@ -202,17 +202,8 @@ pub fn refusal(refusal: &crate::commands::Refusal) {
         text.push_str(&format!("  help: {help}\n"));
     }
     if !refusal.findings.is_empty() {
-        let report = crate::Report {
-            findings: refusal.findings.clone(),
-            ..Default::default()
-        };
-        let style = human::Style {
-            color: false,
-            width: 100,
-            quiet: true,
-        };
         text.push('\n');
-        text.push_str(&human::render(&report, &style));
+        text.push_str(&plain(&refusal.findings));
     }
     let _ = io::stderr().write_all(text.as_bytes());
 }
