@@ -113,7 +113,10 @@ pub fn parse(source: Arc<SourceFile>) -> Result<Baseline, Finding> {
         );
     }
     let probe: Probe = serde_json::from_str(&source.text).map_err(json_error)?;
-    let version_span = find_after(&source.text, "\"version\"", 0).unwrap_or(whole);
+    let version_span = source
+        .text
+        .find("\"version\"")
+        .map_or(whole, |i| Span::new(i, i + "\"version\"".len()));
     match &probe.version {
         Some(serde_json::Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
         Some(serde_json::Value::Number(n)) if n.as_u64().is_some_and(|v| v > VERSION) => {
@@ -149,11 +152,6 @@ pub fn parse(source: Arc<SourceFile>) -> Result<Baseline, Finding> {
         entries.push((entry, span));
     }
     Ok(Baseline { source, entries })
-}
-
-fn find_after(text: &str, needle: &str, from: usize) -> Option<Span> {
-    let i = text.get(from..)?.find(needle)? + from;
-    Some(Span::new(i, i + needle.len()))
 }
 
 fn is_fingerprint(text: &str) -> bool {

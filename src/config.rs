@@ -47,6 +47,12 @@ struct RawConfig {
     severity: Option<Entries<Spanned<String>>>,
 }
 
+/// The config file in force: `explicit` (`--config`), else the one [`find`] finds from the
+/// current folder.
+pub fn locate(explicit: Option<PathBuf>) -> Option<PathBuf> {
+    explicit.or_else(|| std::env::current_dir().ok().and_then(|cwd| find(&cwd)))
+}
+
 /// The config file that applies to a run started in `start`: the first of [`FILE_NAMES`] in
 /// `start` or a parent, stopping at the repository root (the folder holding `.git`).
 pub fn find(start: &Path) -> Option<PathBuf> {

@@ -234,7 +234,7 @@ fn severities(findings: &mut Vec<Finding>, settings: &Settings) {
 /// Whether this run could have matched a baseline entry: its code is on, its path lies under
 /// a PATH checked, and evidence entries only when evidence is searched. Other entries are not
 /// reported as unused.
-fn in_scope(entry: &baseline::Entry, settings: &Settings) -> bool {
+fn in_scope(entry: &baseline::Entry, settings: &Settings, roots: &[String]) -> bool {
     let code = Code::from_name(&entry.code);
     if code.is_some_and(|c| settings.severity.get(&c) == Some(&None)) {
         return false;
@@ -245,10 +245,9 @@ fn in_scope(entry: &baseline::Entry, settings: &Settings) -> bool {
     let Some(path) = &entry.path else {
         return true;
     };
-    settings.paths.iter().any(|root| {
-        let root = paths::display(root);
+    roots.iter().any(|root| {
         root == "."
-            || path == &root
+            || path == root
             || path
                 .strip_prefix(root.as_str())
                 .is_some_and(|rest| rest.starts_with('/'))
@@ -271,7 +270,8 @@ fn finish(
         report.baselined = before - findings.len();
         report.new_baseline = Some(text);
     } else if let Some(baseline) = baseline {
-        let matched = baseline::apply(baseline, findings, |e| in_scope(e, settings));
+        let roots: Vec<String> = settings.paths.iter().map(|p| paths::display(p)).collect();
+        let matched = baseline::apply(baseline, findings, |e| in_scope(e, settings, &roots));
         findings = matched.kept;
         report.baselined = matched.hidden;
         let mut unused = matched.unused;

@@ -53,11 +53,7 @@ impl Settings {
     /// folder upward), then the command line.
     pub fn resolve(args: CheckArgs) -> Settings {
         let mut setup = Vec::new();
-        let config_path = args.config.clone().or_else(|| {
-            std::env::current_dir()
-                .ok()
-                .and_then(|cwd| config::find(&cwd))
-        });
+        let config_path = config::locate(args.config.clone());
         let config = config_path
             .as_deref()
             .and_then(|path| match config::load(path) {

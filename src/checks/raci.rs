@@ -222,7 +222,6 @@ fn check_declaration(
 
     match &decl.form {
         DeclarationForm::Shorthand(team) => {
-            let duty = share.intersection(RoleSet::DUTY);
             if duty.is_empty() {
                 sink.push(
                     ClaimsProviderDuty {

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::Arc;
 
 use super::{Refusal, plan_and_products};
 use crate::checks::raci::{Applicability, applicability};
 use crate::cli::MatrixArgs;
 use crate::diag::{Severity, Sink};
+use crate::load;
 use crate::model::ownership::{DeclarationForm, PLACEHOLDER};
 use crate::model::{Activity, OwnershipFile, Pack, Packs, Role, RoleSet};
 
@@ -49,7 +49,7 @@ impl Matrix<'_> {
 /// What `matrix` was asked for: a provider, or an ownership file and the pack it names.
 pub enum Target {
     Provider(String),
-    File(Arc<OwnershipFile>),
+    File(Box<OwnershipFile>),
 }
 
 /// A path that exists is an ownership file; otherwise the argument is a provider id.
@@ -77,10 +77,8 @@ pub fn target(args: &MatrixArgs, packs: &Packs) -> Result<Target, Refusal> {
     let file = load::read::yaml_source(path, &shown, crate::diag::Code::InvalidYaml)
         .and_then(|source| load::ownership::load(&source))
         .map_err(|finding| file_refusal(&shown, vec![finding]))?;
-    Ok(Target::File(Arc::new(file)))
+    Ok(Target::File(Box::new(file)))
 }
-
-use crate::load;
 
 fn file_refusal(shown: &str, findings: Vec<crate::diag::Finding>) -> Refusal {
     Refusal {
@@ -135,11 +133,11 @@ pub fn of_provider<'a>(
 }
 
 /// An ownership file's matrix: the activities that apply to it, with its teams.
-pub fn of_file<'a>(file: &OwnershipFile, packs: &'a Packs) -> Result<Matrix<'a>, Refusal> {
+pub fn of_file<'a>(file: OwnershipFile, packs: &'a Packs) -> Result<Matrix<'a>, Refusal> {
     let shown = file.source.path.clone();
     // The file must resolve (provider, plan, products known) for its matrix to mean anything.
     let mut sink = Sink::default();
-    let resolved = crate::checks::ownership_file(file.clone(), packs, &mut sink);
+    let resolved = crate::checks::ownership_file(file, packs, &mut sink);
     let Some(resolved) = resolved else {
         let findings = sink
             .into_sorted()
@@ -151,6 +149,7 @@ pub fn of_file<'a>(file: &OwnershipFile, packs: &'a Packs) -> Result<Matrix<'a>,
     let pack: &'a Pack = packs
         .get(resolved.pack.id())
         .ok_or_else(|| Refusal::new("the file's provider has no pack"))?;
+    let file = &resolved.file;
     let plan = file.plan();
     let products: BTreeSet<&str> = file.products().map(|p| p.value.as_str()).collect();
     let rows = pack

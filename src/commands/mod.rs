@@ -42,13 +42,8 @@ impl Refusal {
 /// The packs in force: built-in, the config file's `packs`, then `--packs`. A pack with an
 /// error, or a broken config file, refuses the command.
 pub fn packs(args: &PackArgs) -> Result<Packs, Refusal> {
-    let config_path = args.config.clone().or_else(|| {
-        std::env::current_dir()
-            .ok()
-            .and_then(|cwd| config::find(&cwd))
-    });
     let mut paths: Vec<PathBuf> = Vec::new();
-    if let Some(path) = &config_path {
+    if let Some(path) = &config::locate(args.config.clone()) {
         match config::load(path) {
             Ok(config) => paths.extend(config.packs.unwrap_or_default()),
             Err(finding) => {
@@ -88,11 +83,13 @@ pub fn provider<'a>(packs: &'a Packs, id: &str) -> Result<&'a Pack, Refusal> {
 /// "unknown plan `self-servce`", with did-you-mean or the list of what is known.
 pub fn unknown<'a>(what: &str, written: &str, known: impl Iterator<Item = &'a str>) -> Refusal {
     let known: Vec<&str> = known.collect();
-    let help = match suggest::did_you_mean(written, known.iter().copied()) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None if known.is_empty() => format!("there is no {what} to choose from"),
-        None => format!("known: {}", known.join(", ")),
-    };
+    let help = suggest::hint(written, known.iter().copied()).unwrap_or_else(|| {
+        if known.is_empty() {
+            format!("there is no {what} to choose from")
+        } else {
+            format!("known: {}", known.join(", "))
+        }
+    });
     Refusal::new(format!("unknown {what} `{written}`")).help(help)
 }
 
@@ -206,7 +203,7 @@ pub fn run(mode: crate::cli::Mode, width: u16) -> Result<Output, Refusal> {
                     let pack = provider(&packs, &id)?;
                     matrix::of_provider(pack, args.plan.as_deref(), &args.products)?
                 }
-                matrix::Target::File(file) => matrix::of_file(&file, &packs)?,
+                matrix::Target::File(file) => matrix::of_file(*file, &packs)?,
             };
             let width = if args.output.is_some() { 80 } else { width };
             let text = match args.format {

@@ -804,25 +804,24 @@ impl BaselineProblem<'_> {
     pub fn report(self, src: &Arc<SourceFile>, span: Span) -> Finding {
         const WRITE_AGAIN: &str = "a baseline is the JSON file `--write-baseline FILE` writes; write it again rather than edit it";
         let (message, help) = match self {
-            BaselineProblem::Json(message) => (message.to_owned(), WRITE_AGAIN.to_owned()),
+            BaselineProblem::Json(message) => (message.to_owned(), WRITE_AGAIN),
             BaselineProblem::TooNew { version, reads } => (
                 format!(
                     "the baseline has format version {version}, newer than this raci-lint reads (version {reads})"
                 ),
-                "upgrade raci-lint, or write the baseline again with this version's `--write-baseline FILE`".to_owned(),
+                "upgrade raci-lint, or write the baseline again with this version's `--write-baseline FILE`",
             ),
             BaselineProblem::BadVersion(shown) => (
                 format!("`version` is {shown}, not a baseline format version"),
-                WRITE_AGAIN.to_owned(),
+                WRITE_AGAIN,
             ),
-            BaselineProblem::NotAnObject => (
-                "the baseline is not a JSON object".to_owned(),
-                WRITE_AGAIN.to_owned(),
-            ),
-            BaselineProblem::NoVersion => ("the baseline has no `version`".to_owned(), WRITE_AGAIN.to_owned()),
+            BaselineProblem::NotAnObject => {
+                ("the baseline is not a JSON object".to_owned(), WRITE_AGAIN)
+            }
+            BaselineProblem::NoVersion => ("the baseline has no `version`".to_owned(), WRITE_AGAIN),
             BaselineProblem::BadFingerprint(text) => (
                 format!("`{text}` is not a fingerprint"),
-                "a fingerprint is 16 lower-case hex digits, as raci-lint's JSON output shows".to_owned(),
+                "a fingerprint is 16 lower-case hex digits, as raci-lint's JSON output shows",
             ),
         };
         Finding::new(Code::InvalidYaml, format!("baseline: {message}"))

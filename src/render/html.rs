@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::matrix::{teams, title, unowned};
+use super::matrix::{show_plans, teams, title, unowned};
 use crate::commands::explain::plans;
 use crate::commands::matrix::Matrix;
 use crate::model::{Role, RoleSet};
@@ -75,7 +75,7 @@ fn role_cells(out: &mut String, set: RoleSet) {
 
 pub fn render(m: &Matrix<'_>) -> String {
     let with_file = m.file.is_some();
-    let with_plans = !m.pack.plans.is_empty() && m.plan.is_none();
+    let with_plans = show_plans(m);
     let columns = 1 + 8 + usize::from(with_file) + usize::from(with_plans) + 1;
     let heading = title(m);
     let mut out = String::new();

@@ -64,7 +64,7 @@ pub fn title(m: &Matrix<'_>) -> String {
 }
 
 /// Whether a plans column is worth showing: the provider has plans and none was chosen.
-fn show_plans(m: &Matrix<'_>) -> bool {
+pub(super) fn show_plans(m: &Matrix<'_>) -> bool {
     !m.pack.plans.is_empty() && m.plan.is_none()
 }
 
