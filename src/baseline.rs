@@ -64,7 +64,10 @@ pub struct Baseline {
 pub fn records(finding: &Finding) -> bool {
     !finding.breaks_run()
         && !finding.waived
-        && !matches!(finding.code, Code::InvalidYaml | Code::UnusedBaselineEntry)
+        && !matches!(
+            finding.code,
+            Code::InvalidYaml | Code::UnusedBaselineEntry | Code::TooManyFindings
+        )
 }
 
 /// Reads and validates the baseline at `path`; a problem is one finding pointing into it.
@@ -73,7 +76,7 @@ pub fn load(path: &Path) -> Result<Baseline, Finding> {
     let source = read::text_source(
         path,
         &shown,
-        Code::InvalidYaml,
+        Code::InvalidBaseline,
         MAX_BASELINE_SIZE,
         "a baseline",
     )

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::diag::kinds::OutsideRepository;
 use crate::diag::{Code, Finding, Severity};
 use crate::load::ownership::Entries;
 use crate::load::{read, yaml};
@@ -26,11 +27,16 @@ pub type Level = Option<Severity>;
 #[derive(Debug, Clone)]
 pub struct Config {
     pub path: String,
+    /// The repository root its paths must stay in (canonical).
+    pub root: PathBuf,
+    /// Problems that leave a path out without stopping the run (`outside-repository`).
+    pub problems: Vec<Finding>,
     pub ownership_files: Option<Vec<String>>,
     pub exclude: Option<Vec<String>>,
     pub packs: Option<Vec<PathBuf>>,
     pub evidence: Option<bool>,
     pub max_file_size: Option<u64>,
+    pub max_findings: Option<usize>,
     pub baseline: Option<PathBuf>,
     pub severity: BTreeMap<Code, Level>,
 }
@@ -43,6 +49,7 @@ struct RawConfig {
     packs: Option<Vec<Spanned<String>>>,
     evidence: Option<bool>,
     max_file_size: Option<Spanned<String>>,
+    max_findings: Option<usize>,
     baseline: Option<Spanned<String>>,
     severity: Option<Entries<Spanned<String>>>,
 }
@@ -54,9 +61,10 @@ pub fn locate(explicit: Option<PathBuf>) -> Option<PathBuf> {
 }
 
 /// The config file that applies to a run started in `start`: the first of [`FILE_NAMES`] in
-/// `start` or a parent, stopping at the repository root (the folder holding `.git`).
+/// `start` or a parent up to the repository root; outside a repository, `start` only.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;
+    let root = repository_root(&start);
     for dir in start.ancestors() {
         for name in FILE_NAMES {
             let candidate = dir.join(name);
@@ -64,11 +72,63 @@ pub fn find(start: &Path) -> Option<PathBuf> {
                 return Some(candidate);
             }
         }
-        if dir.join(".git").exists() {
+        if dir == root {
             break;
         }
     }
     None
+}
+
+/// The repository root of a run started in `start` (DESIGN section 9): the nearest folder at
+/// or above it that holds `.git`; outside a repository, `start` itself. Canonical.
+pub fn repository_root(start: &Path) -> PathBuf {
+    let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .unwrap_or(&start)
+        .to_path_buf()
+}
+
+/// The repository root of a run started in the current folder.
+pub fn current_root() -> PathBuf {
+    repository_root(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))
+}
+
+/// Where `path` leads once every link on the way is resolved: each existing prefix is made
+/// canonical before the next component is added, so `link/..` goes where the kernel goes; the
+/// part that does not exist is added as written.
+pub fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = if path.is_absolute() {
+        PathBuf::new()
+    } else {
+        std::env::current_dir().unwrap_or_default()
+    };
+    let mut exists = true;
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => {
+                out.push(other);
+                if exists {
+                    match std::fs::canonicalize(&out) {
+                        Ok(canonical) => out = canonical,
+                        Err(_) => exists = false,
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether `path` stays inside `root` (canonical) once links are resolved.
+pub fn inside(path: &Path, root: &Path) -> bool {
+    resolved(path).starts_with(root)
 }
 
 fn invalid(
@@ -109,11 +169,19 @@ pub fn load(path: &Path) -> Result<Config, Finding> {
     let shown = paths::display(path);
     let source = read::yaml_source(path, &shown, Code::InvalidYaml).map_err(Finding::fatal)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    parse(&source, &dir)
+    // The repository the config file belongs to: for the file found from the current folder,
+    // the current folder's repository; for `--config`, the one holding the named file.
+    let root = repository_root(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        &dir
+    });
+    parse(&source, &dir, &root)
 }
 
-/// Validates a config file's text; `dir` is the folder its relative paths start from.
-pub fn parse(source: &Arc<SourceFile>, dir: &Path) -> Result<Config, Finding> {
+/// Validates a config file's text; `dir` is the folder its relative paths start from, `root`
+/// the repository root they must stay in.
+pub fn parse(source: &Arc<SourceFile>, dir: &Path, root: &Path) -> Result<Config, Finding> {
     let raw: RawConfig = yaml::parse(source, Code::InvalidYaml).map_err(Finding::fatal)?;
     let source = Arc::clone(source);
     let shown = source.path.clone();
@@ -143,8 +211,33 @@ pub fn parse(source: &Arc<SourceFile>, dir: &Path) -> Result<Config, Finding> {
                 "name the baseline file, relative to this config file: `.raci-lint-baseline.json`",
             ));
         }
-        b => b.map(|b| dir.join(b.value)),
+        b => b,
     };
+    let mut problems = Vec::new();
+    // A pull request controls this file: nothing it names outside the repository is read.
+    let mut confine = |key: &'static str, value: Sp<String>| -> Option<PathBuf> {
+        let path = dir.join(&value.value);
+        if inside(&path, root) {
+            Some(path)
+        } else {
+            problems.push(
+                OutsideRepository {
+                    key,
+                    value: &value.value,
+                    span: value.span,
+                    root: &root.to_string_lossy(),
+                }
+                .report(&source),
+            );
+            None
+        }
+    };
+    let baseline = baseline.and_then(|b| confine("baseline", b));
+    let packs = spanned(raw.packs).map(|list| {
+        list.into_iter()
+            .filter_map(|p| confine("packs", p))
+            .collect::<Vec<_>>()
+    });
     let max_file_size = match raw.max_file_size {
         None => None,
         Some(size) => {
@@ -195,11 +288,14 @@ pub fn parse(source: &Arc<SourceFile>, dir: &Path) -> Result<Config, Finding> {
     }
     Ok(Config {
         path: shown,
+        root: root.to_path_buf(),
+        problems,
         ownership_files: ownership_files.map(|l| l.into_iter().map(|g| g.value).collect()),
         exclude: exclude.map(|l| l.into_iter().map(|g| g.value).collect()),
-        packs: spanned(raw.packs).map(|l| l.into_iter().map(|p| dir.join(p.value)).collect()),
+        packs,
         evidence: raw.evidence,
         max_file_size,
+        max_findings: raw.max_findings,
         baseline,
         severity,
     })

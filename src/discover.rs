@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::diag::Finding;
 use crate::diag::kinds::IoError;
@@ -77,7 +78,8 @@ pub fn globset(globs: &[String]) -> Result<GlobSet, globset::Error> {
 
 #[derive(Default)]
 struct Found {
-    ownership: BTreeMap<String, PathBuf>,
+    /// By shown path, then real name: names that display alike are still two files.
+    ownership: BTreeMap<(String, PathBuf), PathBuf>,
     others: Vec<ScanFile>,
     skipped: Vec<(String, &'static str)>,
     findings: Vec<Finding>,
@@ -106,7 +108,7 @@ pub fn discover(walk: &Walk<'_>) -> Discovery {
         ownership: found
             .ownership
             .into_iter()
-            .map(|(display, path)| Candidate { display, path })
+            .map(|((display, _), path)| Candidate { display, path })
             .collect(),
         others: dedup_overlapping(found.others, walk.roots.len()),
         skipped: {
@@ -131,11 +133,11 @@ fn io_error(path: &Path, error: String) -> Finding {
     .report()
 }
 
-/// Adds a file once, however many overlapping PATHs (`. sub`, `./sub`) reach it: the shown
-/// path is normalised, so it is the key.
-fn insert(found: &mut BTreeMap<String, PathBuf>, path: &Path) {
+/// Adds a file once, however many overlapping PATHs (`. sub`, `./sub`) reach it: its real
+/// name, normalised, is the key.
+fn insert(found: &mut BTreeMap<(String, PathBuf), PathBuf>, path: &Path) {
     found
-        .entry(paths::display(path))
+        .entry((paths::display(path), paths::normal(path)))
         .or_insert_with(|| path.to_path_buf());
 }
 
@@ -146,7 +148,7 @@ fn dedup_overlapping(mut files: Vec<ScanFile>, roots: usize) -> Vec<ScanFile> {
         let cwd = std::env::current_dir().ok();
         let mut seen = std::collections::HashSet::new();
         files.sort_by_key(|f| f.root);
-        files.retain(|f| seen.insert(paths::display_from(cwd.as_deref(), &f.path)));
+        files.retain(|f| seen.insert(paths::normal_from(cwd.as_deref(), &f.path)));
     }
     files
 }
@@ -160,14 +162,81 @@ fn link_inside(path: &Path, root: Option<&Path>) -> bool {
     }
 }
 
+/// The ignore files that apply to a walk of `root` from the folders above it, deepest first:
+/// those from the repository root (the nearest folder holding `.git`) down to `root`'s parent.
+/// Outside a repository none apply, as with git: a `.gitignore` in a folder above the
+/// repository cannot hide its files.
+fn parent_ignores(root: &Path) -> Vec<Gitignore> {
+    let Ok(root) = std::fs::canonicalize(root) else {
+        return Vec::new();
+    };
+    let Some(repo) = root.ancestors().find(|dir| dir.join(".git").exists()) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for dir in root
+        .ancestors()
+        .skip(1)
+        .take_while(|dir| dir.starts_with(repo))
+    {
+        let names: &[&str] = if dir == repo {
+            &[".ignore", ".gitignore", ".git/info/exclude"]
+        } else {
+            &[".ignore", ".gitignore"]
+        };
+        for name in names {
+            let file = dir.join(name);
+            if file.is_file() {
+                let mut builder = GitignoreBuilder::new(dir);
+                // A broken line is skipped, as git and ripgrep do.
+                let _ = builder.add(&file);
+                if let Ok(matcher) = builder.build() {
+                    found.push(matcher);
+                }
+            }
+        }
+        if dir == repo {
+            break;
+        }
+    }
+    found
+}
+
+/// Whether the parent ignore files ignore `path` (absolute): the deepest that says anything
+/// decides.
+fn ignored_above(ignores: &[Gitignore], path: &Path, is_dir: bool) -> bool {
+    ignores
+        .iter()
+        .map(|m| m.matched_path_or_any_parents(path, is_dir))
+        .find(|m| !m.is_none())
+        .is_some_and(|m| m.is_ignore())
+}
+
 fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &Mutex<Found>) {
     let canonical_root = std::fs::canonicalize(root).ok();
     let canonical_root = canonical_root.as_deref();
+    let above = parent_ignores(root);
+    let owned_root = root.to_path_buf();
+    let absolute = canonical_root.map(Path::to_path_buf);
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .require_git(false)
+        // Ignore files above the walked folder are read here, up to the repository root only.
+        .parents(false)
         .threads(walk.threads)
-        .filter_entry(|e| e.file_name() != ".git")
+        .filter_entry(move |e| {
+            if e.file_name() == ".git" {
+                return false;
+            }
+            match (&absolute, above.is_empty()) {
+                (Some(abs), false) => {
+                    let rel = e.path().strip_prefix(&owned_root).unwrap_or(e.path());
+                    let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                    !ignored_above(&above, &abs.join(rel), is_dir)
+                }
+                _ => true,
+            }
+        })
         .build_parallel();
     walker.run(|| {
         Box::new(move |entry| {

@@ -19,7 +19,7 @@ pub mod settings;
 pub mod source;
 pub mod suggest;
 
-use diag::kinds::NoOwnershipFiles;
+use diag::kinds::{NoOwnershipFiles, TooManyFindings};
 use diag::{Code, Finding, Severity, Sink};
 use settings::Settings;
 
@@ -35,6 +35,8 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
+    /// Findings past `max-findings`: counted above, not kept.
+    pub dropped: usize,
 }
 
 /// The outcome of a check run: sorted findings, counts, and what `--verbose` lists.
@@ -53,6 +55,36 @@ pub struct Report {
     pub baselined: usize,
     /// With `--write-baseline`: the baseline file's text, for the caller to write.
     pub new_baseline: Option<String>,
+    /// A finding that makes the run exit 2 was among those dropped past `max-findings`.
+    pub dropped_breaks_run: bool,
+}
+
+/// Findings counted but not kept (past `max-findings`), by code and default severity.
+#[derive(Debug, Clone, Copy)]
+struct Dropped {
+    code: Code,
+    severity: Severity,
+    breaks_run: bool,
+    count: usize,
+}
+
+/// Sorts the findings into output order and keeps the first `max`; the rest become counts.
+fn cap(findings: Vec<Finding>, max: usize, dropped: &mut Vec<Dropped>) -> Vec<Finding> {
+    let mut sink = Sink::default();
+    sink.extend(findings);
+    let mut sorted = sink.into_sorted();
+    if sorted.len() <= max {
+        return sorted;
+    }
+    for f in sorted.drain(max..) {
+        dropped.push(Dropped {
+            code: f.code,
+            severity: f.severity,
+            breaks_run: f.breaks_run(),
+            count: 1,
+        });
+    }
+    sorted
 }
 
 /// Exit statuses (DESIGN section 6).
@@ -68,7 +100,7 @@ pub enum Outcome {
 
 impl Report {
     pub fn outcome(&self, deny_warnings: bool) -> Outcome {
-        if self.findings.iter().any(Finding::breaks_run) {
+        if self.dropped_breaks_run || self.findings.iter().any(Finding::breaks_run) {
             Outcome::Broken
         } else if self.summary.errors > 0 || (deny_warnings && self.summary.warnings > 0) {
             Outcome::Failed
@@ -85,7 +117,7 @@ pub fn check(settings: &Settings) -> Report {
     if !settings.setup.is_empty() {
         // A broken config file: nothing is checked with settings the user did not mean.
         sink.extend(settings.setup.iter().cloned());
-        return finish(report, sink, settings, None);
+        return finish(report, sink, settings, None, Vec::new());
     }
     // With `--write-baseline`, the old baseline is not read: the new one replaces it.
     let baseline = match (&settings.write_baseline, &settings.baseline) {
@@ -100,7 +132,9 @@ pub fn check(settings: &Settings) -> Report {
         _ => None,
     };
 
-    let (packs, pack_findings) = load::registry::load(&settings.packs);
+    sink.extend(settings.notices.iter().cloned());
+    let (packs, pack_findings) =
+        load::registry::load_confined(&settings.packs, settings.config_packs, &settings.root);
     sink.extend(pack_findings);
     report.packs = packs
         .by_id
@@ -115,7 +149,7 @@ pub fn check(settings: &Settings) -> Report {
         (Err(e), _) | (_, Err(e)) => {
             // Built-in defaults always compile; user globs arrive with the config file.
             sink.push(Finding::new(Code::IoError, format!("bad glob: {e}")).at_path("."));
-            return finish(report, sink, settings, baseline.as_ref());
+            return finish(report, sink, settings, baseline.as_ref(), Vec::new());
         }
     };
     let found = discover::discover(&discover::Walk {
@@ -157,21 +191,29 @@ pub fn check(settings: &Settings) -> Report {
                     provider: file.provider.value.value.clone(),
                     waivers: w.value.value.clone(),
                 });
-                checks::ownership_file(file, &packs, &mut sink)
+                checks::ownership_file(file, &packs, &mut sink).map(|mut resolved| {
+                    resolved.folder =
+                        paths::normal(candidate.path.parent().unwrap_or(&candidate.path));
+                    resolved
+                })
             }
             Err(finding) => {
                 sink.push(finding);
                 None
             }
         };
-        (resolved, waivers, sink.into_findings())
+        let mut dropped = Vec::new();
+        let findings = cap(sink.into_findings(), settings.max_findings, &mut dropped);
+        (resolved, waivers, findings, dropped)
     });
     let mut resolved = Vec::new();
     let mut waiver_sets = Vec::new();
-    for (file, waivers, findings) in checked {
+    let mut dropped = Vec::new();
+    for (file, waivers, findings, lost) in checked {
         resolved.extend(file);
         waiver_sets.extend(waivers);
         sink.extend(findings);
+        dropped.extend(lost);
     }
 
     if settings.evidence {
@@ -181,6 +223,7 @@ pub fn check(settings: &Settings) -> Report {
             &resolved,
             settings.threads,
             settings.max_file_size,
+            settings.max_findings,
         );
         report.summary.scanned = scan.scanned;
         report.summary.skipped = scan.skipped.len() + found.skipped.len();
@@ -198,6 +241,14 @@ pub fn check(settings: &Settings) -> Report {
         report.skipped.sort();
         report.waived = scan.waived;
         sink.extend(scan.findings);
+        if scan.dropped > 0 {
+            dropped.push(Dropped {
+                code: Code::PerformsProviderDuty,
+                severity: Code::PerformsProviderDuty.default_severity(),
+                breaks_run: false,
+                count: scan.dropped,
+            });
+        }
     }
     let (kept, waived) = checks::waivers::apply(sink.into_findings(), &waiver_sets, settings.today);
     report.waived.extend(waived);
@@ -211,7 +262,7 @@ pub fn check(settings: &Settings) -> Report {
             f
         }));
     }
-    finish(report, sink, settings, baseline.as_ref())
+    finish(report, sink, settings, baseline.as_ref(), dropped)
 }
 
 /// Applies the config file's severities: `off` removes a finding whatever the flags.
@@ -259,6 +310,7 @@ fn finish(
     sink: Sink,
     settings: &Settings,
     baseline: Option<&baseline::Baseline>,
+    mut dropped: Vec<Dropped>,
 ) -> Report {
     let mut findings = sink.into_findings();
     severities(&mut findings, settings);
@@ -278,20 +330,46 @@ fn finish(
         severities(&mut unused, settings);
         findings.extend(unused);
     }
-    let mut sink = Sink::default();
-    sink.extend(findings);
-    let mut findings = sink.into_sorted();
+    let mut findings = cap(findings, settings.max_findings, &mut dropped);
+    let strict = |code: Code, severity: Severity| {
+        if settings.strict && matches!(code, Code::UnownedDuty | Code::PerformsProviderDuty) {
+            Severity::Error
+        } else {
+            severity
+        }
+    };
+    let mut count = |severity: Severity, n: usize| match severity {
+        Severity::Error => report.summary.errors += n,
+        Severity::Warning => report.summary.warnings += n,
+        Severity::Note => report.summary.notes += n,
+    };
     for finding in &mut findings {
-        if settings.strict && matches!(finding.code, Code::UnownedDuty | Code::PerformsProviderDuty)
-        {
-            finding.severity = Severity::Error;
-        }
-        match finding.severity {
-            Severity::Error => report.summary.errors += 1,
-            Severity::Warning => report.summary.warnings += 1,
-            Severity::Note => report.summary.notes += 1,
-        }
+        finding.severity = strict(finding.code, finding.severity);
+        count(finding.severity, 1);
     }
+    let mut lost = 0;
+    for d in &dropped {
+        // The config's severities apply to counted findings as to kept ones.
+        let severity = match settings.severity.get(&d.code) {
+            Some(None) if !d.breaks_run => continue,
+            Some(Some(level)) if !d.breaks_run => *level,
+            _ => d.severity,
+        };
+        count(strict(d.code, severity), d.count);
+        lost += d.count;
+        report.dropped_breaks_run |= d.breaks_run;
+    }
+    if lost > 0 {
+        let notice = TooManyFindings {
+            kept: findings.len(),
+            dropped: lost,
+            max: settings.max_findings,
+        }
+        .report();
+        count(notice.severity, 1);
+        findings.insert(0, notice);
+    }
+    report.summary.dropped = lost;
     report.findings = findings;
     report
 }

@@ -19,7 +19,7 @@ fn main() -> ExitCode {
         Mode::Check(args) => args,
         Mode::Config(args) => {
             let settings = Settings::resolve(args);
-            let broken = !settings.setup.is_empty();
+            let broken = !settings.setup.is_empty() || !settings.notices.is_empty();
             if let Err(e) = render::settings(&settings) {
                 render::fatal(&format!("cannot write the settings: {e}"));
                 return ExitCode::from(Outcome::Broken as u8);

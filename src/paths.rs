@@ -1,7 +1,7 @@
 //! How paths are shown to users: relative to the current folder where possible, `/`-separated,
 //! without a leading `./`.
 
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 pub fn display(path: &Path) -> String {
     display_from(std::env::current_dir().ok().as_deref(), path)
@@ -26,6 +26,24 @@ pub fn display_from(cwd: Option<&Path>, path: &Path) -> String {
     } else {
         parts.join("/")
     }
+}
+
+/// A path by its real name (bytes), made comparable: relative to the current folder where it
+/// lies below it, without `.` components. Two spellings of one file (`./a`, `a`) are equal;
+/// two names that only display alike stay apart.
+pub fn normal(path: &Path) -> PathBuf {
+    normal_from(std::env::current_dir().ok().as_deref(), path)
+}
+
+/// [`normal`] with the current folder already known.
+pub fn normal_from(cwd: Option<&Path>, path: &Path) -> PathBuf {
+    let rel = match cwd {
+        Some(cwd) if path.is_absolute() => path.strip_prefix(cwd).unwrap_or(path),
+        _ => path,
+    };
+    rel.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ pub struct Settings {
     pub evidence: bool,
     pub threads: usize,
     pub max_file_size: u64,
+    /// Findings kept per run (`max-findings`); the rest are counted.
+    pub max_findings: usize,
     /// Per-code severities from the config file; `None` is `off`.
     pub severity: BTreeMap<Code, Level>,
     /// The config file in force, as shown.
@@ -41,11 +43,21 @@ pub struct Settings {
     pub write_baseline: Option<PathBuf>,
     /// Problems with the config file: the run reports them and stops (exit 2).
     pub setup: Vec<Finding>,
+    /// Problems with the config file that leave a path out but let the run go on
+    /// (`outside-repository`, exit 2).
+    pub notices: Vec<Finding>,
+    /// How many of `packs` come from the config file, and so must stay inside `root`.
+    pub config_packs: usize,
+    /// The repository root (canonical): the folder holding `.git` at or above the current
+    /// folder, else the current folder.
+    pub root: PathBuf,
     /// (setting, value, where it came from), in the order `raci-lint config` prints them.
     pub origins: Vec<(&'static str, String, String)>,
 }
 
 const DEFAULT: &str = "default";
+/// DESIGN section 6: findings kept per run.
+pub const DEFAULT_MAX_FINDINGS: usize = 10_000;
 const COMMAND_LINE: &str = "command line";
 
 impl Settings {
@@ -97,6 +109,7 @@ impl Settings {
             .as_ref()
             .and_then(|c| c.packs.clone())
             .unwrap_or_default();
+        let config_packs = packs.len();
         let mut origin = if packs.is_empty() {
             DEFAULT.to_owned()
         } else {
@@ -128,6 +141,12 @@ impl Settings {
             None => (evidence::DEFAULT_MAX_FILE_SIZE, DEFAULT.to_owned()),
         };
         note("max-file-size", max_file_size.to_string(), origin);
+
+        let (max_findings, origin) = match config.as_ref().and_then(|c| c.max_findings) {
+            Some(n) => (n, from_file()),
+            None => (DEFAULT_MAX_FINDINGS, DEFAULT.to_owned()),
+        };
+        note("max-findings", max_findings.to_string(), origin);
 
         let severity = config
             .as_ref()
@@ -196,6 +215,7 @@ impl Settings {
             evidence,
             threads,
             max_file_size,
+            max_findings,
             severity,
             // The file in force, or the one that failed to load.
             today: today(),
@@ -203,9 +223,18 @@ impl Settings {
             baseline,
             write_baseline: args.write_baseline,
             config: config
-                .map(|c| c.path)
+                .as_ref()
+                .map(|c| c.path.clone())
                 .or_else(|| config_path.as_deref().map(paths::display)),
             setup,
+            notices: config
+                .as_ref()
+                .map(|c| c.problems.clone())
+                .unwrap_or_default(),
+            config_packs,
+            root: config
+                .as_ref()
+                .map_or_else(config::current_root, |c| c.root.clone()),
             origins,
         }
     }

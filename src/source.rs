@@ -66,7 +66,14 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Characters before every [`CHECKPOINT`]-th byte (moved back to a character boundary), so
+    /// that a column on a long line costs at most one checkpoint's worth of counting: many
+    /// findings on one 1 MiB line stay linear.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+/// Bytes between two character-count checkpoints.
+const CHECKPOINT: usize = 4096;
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
@@ -75,13 +82,73 @@ impl SourceFile {
             text.drain(..'\u{feff}'.len_utf8());
         }
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
+        let checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut checkpoints = vec![(0, 0)];
+            let (mut at, mut chars) = (0, 0);
+            while at + CHECKPOINT < text.len() {
+                let mut next = at + CHECKPOINT;
+                while !text.is_char_boundary(next) {
+                    next -= 1;
+                }
+                chars += text[at..next].chars().count();
+                checkpoints.push((next, chars));
+                at = next;
+            }
+            checkpoints
+        };
         Arc::new(SourceFile {
             path: path.into(),
             text,
             line_starts,
+            checkpoints,
         })
+    }
+
+    /// Characters in `text[..offset]` (`offset` on a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return offset;
+        }
+        let i = self.checkpoints.partition_point(|&(at, _)| at <= offset) - 1;
+        let (at, chars) = self.checkpoints[i];
+        chars + self.text[at..offset].chars().count()
+    }
+
+    /// The 0-based line holding a byte offset (clamped to the text).
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// How many lines the text has (a final line end starts no new line to show).
+    pub fn line_count(&self) -> usize {
+        let n = self.line_starts.len();
+        if n > 1 && self.line_starts[n - 1] == self.text.len() {
+            n - 1
+        } else {
+            n
+        }
+    }
+
+    /// The byte range of 0-based line `line`, without its line end (LF or CRLF).
+    pub fn line_range(&self, line: usize) -> (usize, usize) {
+        let start = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        if end > start && self.text.as_bytes()[end - 1] == b'\r' && end < self.text.len() {
+            end -= 1;
+        }
+        (start, end.max(start))
     }
 
     /// Line and column of a byte offset; offsets past the end clamp to the end.
@@ -89,7 +156,7 @@ impl SourceFile {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let mut column = self.text[start..offset].chars().count() + 1;
+        let mut column = self.chars_before(offset) - self.chars_before(start) + 1;
         // A CR of a CRLF line end is not a column anyone wants to be pointed at.
         if self.text[start..offset].ends_with('\r') {
             column -= 1;
@@ -128,17 +195,12 @@ impl SourceFile {
 
     /// The text of the line holding `offset`, without its line end.
     pub fn line_text(&self, offset: usize) -> &str {
-        let lc = self.line_col(offset);
-        let start = self.line_starts[lc.line - 1];
-        let end = self
-            .line_starts
-            .get(lc.line)
-            .copied()
-            .unwrap_or(self.text.len());
-        self.text[start..end].trim_end_matches(['\n', '\r'])
+        let (start, end) = self.line_range(self.line_index(offset));
+        &self.text[start..end]
     }
 
-    fn floor_char_boundary(&self, mut offset: usize) -> usize {
+    /// `offset` moved back to a character boundary.
+    pub fn floor_char_boundary(&self, mut offset: usize) -> usize {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
@@ -159,6 +221,29 @@ mod tests {
         assert_eq!(f.line_col(8), LineCol { line: 2, column: 5 });
         assert_eq!(f.offset_of(2, 5), 8);
         assert_eq!(f.line_text(8), "çd: é");
+    }
+
+    #[test]
+    fn columns_on_long_non_ascii_lines_use_checkpoints() {
+        let line = "é".repeat(10_000) + "x";
+        let f = SourceFile::new("a", format!("{line}\n{line}"));
+        let x = line.len() - 1;
+        assert_eq!(
+            f.line_col(x),
+            LineCol {
+                line: 1,
+                column: 10_001
+            }
+        );
+        assert_eq!(
+            f.line_col(line.len() + 1 + x),
+            LineCol {
+                line: 2,
+                column: 10_001
+            }
+        );
+        assert_eq!(f.line_range(1), (line.len() + 1, 2 * line.len() + 1));
+        assert_eq!(f.line_count(), 2);
     }
 
     #[test]

@@ -365,7 +365,11 @@ fn a_broken_or_newer_baseline_is_refused_at_the_spot_and_the_run_goes_on() {
         let found = diagnostics(&out);
         // The findings are all reported, nothing hidden, with the baseline's problem first.
         assert_eq!(found.len(), 3, "{text}: {found:?}");
-        assert_eq!(found[0], d("invalid-yaml", "base.json", at, ""), "{text}");
+        assert_eq!(
+            found[0],
+            d("invalid-baseline", "base.json", at, ""),
+            "{text}"
+        );
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
         let message = report["diagnostics"][0]["message"].as_str().unwrap();
         assert!(

@@ -40,6 +40,7 @@ struct Summary {
     errors: usize,
     warnings: usize,
     notes: usize,
+    dropped: usize,
 }
 
 fn json(args: &[&str]) -> (String, Report) {
@@ -84,7 +85,8 @@ fn the_headline_finding_in_json() {
             skipped: 0,
             errors: 1,
             warnings: 0,
-            notes: 0
+            notes: 0,
+            dropped: 0
         }
     );
 }

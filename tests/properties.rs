@@ -104,7 +104,7 @@ proptest! {
         include_str!("../fixtures/config/raci-lint.yaml"),
     ])) {
         let source = SourceFile::new("raci-lint.yaml", String::from_utf8_lossy(&bytes).into_owned());
-        if let Err(finding) = raci_lint::config::parse(&source, std::path::Path::new(".")) {
+        if let Err(finding) = raci_lint::config::parse(&source, std::path::Path::new("."), std::path::Path::new("/")) {
             prop_assert!(finding.fatal, "a config problem always stops the run");
         }
     }

@@ -15,6 +15,9 @@ use crate::model::{OwnershipFile, Pack, Packs};
 pub struct Resolved {
     pub file: OwnershipFile,
     pub pack: Arc<Pack>,
+    /// The folder the file sits in, by its real name (bytes), as the scan walks it; set by
+    /// the caller that read the file.
+    pub folder: std::path::PathBuf,
 }
 
 /// Every check of one ownership file. References come first: a file whose provider, plan or
@@ -25,5 +28,9 @@ pub fn ownership_file(file: OwnershipFile, packs: &Packs, sink: &mut Sink) -> Op
         raci::check(&ctx, sink);
         Arc::clone(ctx.pack)
     };
-    Some(Resolved { file, pack })
+    Some(Resolved {
+        file,
+        pack,
+        folder: std::path::PathBuf::new(),
+    })
 }

@@ -255,6 +255,8 @@ struct ConfigFile {
     #[serde(default)]
     #[schemars(schema_with = "size")]
     max_file_size: Option<String>,
+    /// Findings kept per run; the rest are counted (`too-many-findings`).
+    max_findings: Option<u64>,
     /// The baseline file, relative to this file.
     baseline: Option<String>,
     #[serde(default)]

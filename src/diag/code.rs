@@ -59,6 +59,10 @@ codes! {
     UnusedBaselineEntry = "unused-baseline-entry", Note, "a baseline entry that matched no finding";
     ActivityOverridden = "activity-overridden", Error, "a generic activity declared where every declared product overrides it";
     IoError = "io-error", Error, "a file could not be read";
+    InvalidBaseline = "invalid-baseline", Error, "the baseline file is not a baseline this version reads";
+    OutsideRepository = "outside-repository", Error, "a path taken from the config file leads outside the repository";
+    TooManyFindings = "too-many-findings", Warning, "the run reached `max-findings`; the rest were counted, not kept";
+    LimitExceeded = "limit-exceeded", Error, "an ownership file goes past a per-file limit";
     PackInvalidYaml = "pack-invalid-yaml", Error, "a rule pack is not valid YAML for the pack schema";
     PackBadId = "pack-bad-id", Error, "a provider, plan, product, offering or activity id is not kebab-case";
     PackDuplicateId = "pack-duplicate-id", Error, "an id is defined twice in one rule pack";
@@ -81,7 +85,10 @@ impl Code {
 
     /// Codes that stop the run from trusting its own configuration: exit status 2.
     pub fn is_fatal(self) -> bool {
-        matches!(self, Code::IoError) || (self.is_pack() && self != Code::PackReplacesBuiltin)
+        matches!(
+            self,
+            Code::IoError | Code::InvalidBaseline | Code::OutsideRepository
+        ) || (self.is_pack() && self != Code::PackReplacesBuiltin)
     }
 }
 

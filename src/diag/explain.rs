@@ -118,6 +118,26 @@ pub fn explain(code: Code) -> Explanation {
             "raci-lint does/not/exist",
             "Check the path and its permissions.",
         ),
+        Code::InvalidBaseline => (
+            "The baseline file (`--baseline`, or the config's `baseline`) is not one this version reads: not JSON, a field it does not know, a bad fingerprint, or a format version that is missing or newer. The run goes on with nothing hidden and exits 2.",
+            "{ \"version\": 2, \"findings\": [] }",
+            "Write the baseline again with `--write-baseline FILE`, or use the raci-lint version that wrote it.",
+        ),
+        Code::OutsideRepository => (
+            "A path in the config file (`packs`, `baseline`) leads outside the repository once links are resolved. A pull request controls the config file, so nothing outside the repository is read because of it: the path is left out, the rest of the run goes on, and it exits 2. Paths given on the command line may point anywhere.",
+            "packs: [\"/proc/self/environ\"]",
+            "Keep packs and baselines inside the repository, or name them on the command line (`--packs`, `--baseline`).",
+        ),
+        Code::TooManyFindings => (
+            "The run reached `max-findings` (default 10,000): the first findings in output order are kept, the rest are counted, not kept. The summary counts and the exit status include them.",
+            "max-findings: 10000",
+            "Fix or waive the most frequent findings, or raise `max-findings` in the config file.",
+        ),
+        Code::LimitExceeded => (
+            "An ownership file goes past a per-file limit (scope globs, waivers or teams; SECURITY.md has the numbers). What lies past the limit is not used.",
+            "scope: [\"a/**\", \"b/**\", ...]   # more globs than the limit",
+            "Split the file, or use fewer, broader globs.",
+        ),
         Code::PackInvalidYaml => (
             "A rule pack is not valid YAML for the pack schema (syntax, unknown key, wrong type, or a role other than R, A, C, I). The pack is not used and the run exits 2.",
             "activities:\n  - id: x\n    provider: [X]",

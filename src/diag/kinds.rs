@@ -824,7 +824,7 @@ impl BaselineProblem<'_> {
                 "a fingerprint is 16 lower-case hex digits, as raci-lint's JSON output shows",
             ),
         };
-        Finding::new(Code::InvalidYaml, format!("baseline: {message}"))
+        Finding::new(Code::InvalidBaseline, format!("baseline: {message}"))
             .at(src, span, "here")
             .help(help)
             .fatal()
@@ -863,5 +863,66 @@ impl UnusedBaselineEntry<'_> {
             f = f.activity(a.clone());
         }
         f
+    }
+}
+
+/// A config file path (`packs`, `baseline`) that leads outside the repository.
+pub struct OutsideRepository<'a> {
+    pub key: &'a str,
+    pub value: &'a str,
+    pub span: Span,
+    pub root: &'a str,
+}
+
+impl OutsideRepository<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        Finding::new(
+            Code::OutsideRepository,
+            format!(
+                "`{}` entry `{}` leads outside the repository; it is not read",
+                self.key, self.value
+            ),
+        )
+        .at(src, self.span, "outside the repository")
+        .help(format!(
+            "paths in the config file must stay inside the repository ({}) once links are resolved; name a file elsewhere on the command line instead",
+            self.root
+        ))
+    }
+
+    /// A file inside a pack folder named by the config file that is a link out of the
+    /// repository.
+    pub fn inside_folder(path: &str, root: &str) -> Finding {
+        Finding::new(
+            Code::OutsideRepository,
+            format!("`{path}` leads outside the repository; it is not read"),
+        )
+        .at_path(path)
+        .help(format!(
+            "a pack folder named in the config file may only hold files inside the repository ({root}) once links are resolved"
+        ))
+    }
+}
+
+/// The run reached `max-findings`.
+pub struct TooManyFindings {
+    pub kept: usize,
+    pub dropped: usize,
+    pub max: usize,
+}
+
+impl TooManyFindings {
+    pub fn report(self) -> Finding {
+        Finding::new(
+            Code::TooManyFindings,
+            format!(
+                "{} more findings past `max-findings` ({}) were counted, not shown; the summary and the exit status include them",
+                self.dropped, self.max
+            ),
+        )
+        .help(format!(
+            "the first {} findings in output order are shown; fix or waive the most frequent ones, or raise `max-findings` in the config file",
+            self.kept
+        ))
     }
 }

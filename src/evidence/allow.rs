@@ -34,6 +34,17 @@ impl Allow {
     }
 }
 
+/// The first allow (index into `allows`, sorted by line) with a reason that covers a match on
+/// `line` of `activity`: found by binary search, so many allows and many matches stay linear.
+pub fn covering(allows: &[Allow], line: usize, provider: &str, activity: &str) -> Option<usize> {
+    let from = allows.partition_point(|a| a.line + 1 < line);
+    allows[from..]
+        .iter()
+        .take_while(|a| a.line <= line)
+        .position(|a| a.reason.is_some() && a.covers_line(line) && a.names(provider, activity))
+        .map(|i| from + i)
+}
+
 /// Whether the file mentions an allow at all: most files do not, and are not split into lines.
 pub fn mentioned(text: &[u8]) -> bool {
     memmem::find(text, MARKER).is_some()

@@ -8,6 +8,7 @@ pub mod literals;
 pub mod rules;
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use globset::GlobSet;
@@ -15,8 +16,10 @@ use globset::GlobSet;
 use crate::checks::Resolved;
 use crate::checks::raci::{Applicability, applicability};
 use crate::diag::Finding;
-use crate::diag::kinds::{InlineAllowWithoutReason, PerformsProviderDuty, UnusedInlineAllow};
-use crate::discover::{self, ScanFile};
+use crate::diag::kinds::{
+    InlineAllowWithoutReason, IoError, PerformsProviderDuty, UnusedInlineAllow,
+};
+use crate::discover::ScanFile;
 use crate::model::Role;
 use crate::source::{SourceFile, Span};
 use crate::{par, paths};
@@ -32,6 +35,8 @@ const BINARY_PROBE: usize = 8 * 1024;
 pub enum SkipReason {
     Binary,
     TooLarge,
+    /// A FIFO, socket or device: never opened, as a read could block forever.
+    NotRegular,
 }
 
 impl SkipReason {
@@ -39,6 +44,7 @@ impl SkipReason {
         match self {
             SkipReason::Binary => "binary",
             SkipReason::TooLarge => "too large",
+            SkipReason::NotRegular => "not a regular file",
         }
     }
 }
@@ -50,30 +56,37 @@ pub struct ScanOutcome {
     pub waived: Vec<Finding>,
     pub scanned: usize,
     pub skipped: Vec<(String, SkipReason)>,
+    /// `performs-provider-duty` findings past `max-findings` in one file: counted, not kept.
+    pub dropped: usize,
 }
 
-/// An ownership file as the scan sees it: where it governs, and which rules apply to it.
+/// An ownership file as the scan sees it: which rules apply to it.
 struct Owner<'a> {
     resolved: &'a Resolved,
     rules: &'a PackRules,
-    scope: GlobSet,
     /// Indices into `rules.rules` of the rules whose activity applies to this file and is a
     /// provider duty (the provider holds R, the customer share has no R).
     applicable: Vec<usize>,
 }
 
-/// Ownership files by the folder they sit in (the shown path's folder, "" at the top).
-struct Scopes<'a> {
-    by_dir: HashMap<&'a str, Vec<Owner<'a>>>,
+/// The ownership files of one folder, with one glob set for all their scopes: attribution asks
+/// it once per file instead of asking every owner (20,000 sibling files stay linear).
+struct Folder<'a> {
+    owners: Vec<Owner<'a>>,
+    /// Every distinct scope glob of the folder's owners, in owner order.
+    scopes: GlobSet,
+    /// For each glob of `scopes`, the first owner (index into `owners`) that has it.
+    owner_of_glob: Vec<usize>,
 }
 
-fn folder(display: &str) -> &str {
-    display.rsplit_once('/').map_or("", |(dir, _)| dir)
+/// Ownership files by the folder they sit in, by its real name.
+struct Scopes<'a> {
+    by_dir: HashMap<&'a Path, Folder<'a>>,
 }
 
 impl<'a> Scopes<'a> {
     fn new(owners: &'a [Resolved], compiled: &'a HashMap<String, PackRules>) -> Scopes<'a> {
-        let mut by_dir: HashMap<&str, Vec<Owner>> = HashMap::new();
+        let mut grouped: HashMap<&Path, Vec<(Owner, Vec<String>)>> = HashMap::new();
         for resolved in owners {
             let Some(rules) = compiled.get(resolved.pack.id()) else {
                 continue;
@@ -82,8 +95,6 @@ impl<'a> Scopes<'a> {
                 Some(scope) => scope.value.value.iter().map(|g| g.value.clone()).collect(),
                 None => vec!["**".to_owned()],
             };
-            // Loading rejected bad scope globs; a set that fails here governs nothing.
-            let scope = discover::globset(&globs).unwrap_or_else(|_| GlobSet::empty());
             let file = &resolved.file;
             let products = file.products().map(|p| p.value.as_str()).collect();
             let applicable = rules
@@ -101,37 +112,69 @@ impl<'a> Scopes<'a> {
                 })
                 .map(|(i, _)| i)
                 .collect();
-            by_dir
-                .entry(folder(&file.source.path))
+            let owner = Owner {
+                resolved,
+                rules,
+                applicable,
+            };
+            grouped
+                .entry(resolved.folder.as_path())
                 .or_default()
-                .push(Owner {
-                    resolved,
-                    rules,
-                    scope,
-                    applicable,
-                });
+                .push((owner, globs));
         }
+        let by_dir = grouped
+            .into_iter()
+            .map(|(dir, owners)| (dir, Folder::new(owners)))
+            .collect();
         Scopes { by_dir }
     }
 
-    /// The nearest ownership file whose scope covers `display`.
-    fn owner_of(&self, display: &str) -> Option<&Owner<'a>> {
-        let mut dir = display;
-        loop {
-            dir = folder(dir);
-            if let Some(owners) = self.by_dir.get(dir) {
-                let rel = if dir.is_empty() {
-                    display
-                } else {
-                    &display[dir.len() + 1..]
-                };
-                if let Some(owner) = owners.iter().find(|o| o.scope.is_match(rel)) {
-                    return Some(owner);
+    /// The nearest ownership file whose scope covers `path` (normalised, as the folders are).
+    fn owner_of(&self, path: &Path, matched: &mut Vec<usize>) -> Option<&Owner<'a>> {
+        let mut dir = path;
+        while let Some(parent) = dir.parent() {
+            dir = parent;
+            if let Some(folder) = self.by_dir.get(dir) {
+                let rel = path.strip_prefix(dir).unwrap_or(path);
+                folder.scopes.matches_into(rel, matched);
+                if let Some(first) = matched.iter().map(|&g| folder.owner_of_glob[g]).min() {
+                    return folder.owners.get(first);
                 }
             }
-            if dir.is_empty() {
-                return None;
+        }
+        None
+    }
+}
+
+impl<'a> Folder<'a> {
+    fn new(entries: Vec<(Owner<'a>, Vec<String>)>) -> Folder<'a> {
+        let mut first_owner: HashMap<String, usize> = HashMap::new();
+        let mut globs = Vec::new();
+        let mut owners = Vec::with_capacity(entries.len());
+        for (index, (owner, scope)) in entries.into_iter().enumerate() {
+            for glob in scope {
+                // A glob another owner of this folder already has can never pick this one.
+                if let std::collections::hash_map::Entry::Vacant(e) = first_owner.entry(glob) {
+                    globs.push(e.key().clone());
+                    e.insert(index);
+                }
             }
+            owners.push(owner);
+        }
+        let mut builder = globset::GlobSetBuilder::new();
+        let mut owner_of_glob = Vec::with_capacity(globs.len());
+        for glob in &globs {
+            // Loading rejected bad scope globs; one that still fails here governs nothing.
+            if let Ok(g) = globset::Glob::new(glob) {
+                builder.add(g);
+                owner_of_glob.push(first_owner[glob]);
+            }
+        }
+        let scopes = builder.build().unwrap_or_else(|_| GlobSet::empty());
+        Folder {
+            owners,
+            scopes,
+            owner_of_glob,
         }
     }
 }
@@ -143,6 +186,7 @@ pub fn scan(
     owners: &[Resolved],
     threads: usize,
     max_file_size: u64,
+    max_findings: usize,
 ) -> ScanOutcome {
     let cwd = std::env::current_dir().ok();
     let mut compiled = HashMap::new();
@@ -153,8 +197,8 @@ pub fn scan(
     }
     let scopes = Scopes::new(owners, &compiled);
     let results = par::map(files, threads, |file| {
-        let display = paths::display_from(cwd.as_deref(), &file.path);
-        let owner = scopes.owner_of(&display)?;
+        let normal = paths::normal_from(cwd.as_deref(), &file.path);
+        let owner = scopes.owner_of(&normal, &mut Vec::new())?;
         let rel = file.rel(roots);
         let rules: Vec<usize> = owner
             .applicable
@@ -166,20 +210,32 @@ pub fn scan(
             return None;
         }
         let target = Target {
-            display,
+            display: paths::display_from(cwd.as_deref(), &file.path),
             path: &file.path,
         };
-        Some(scan_file(&target, owner, &rules, max_file_size))
+        Some(scan_file(
+            &target,
+            owner,
+            &rules,
+            max_file_size,
+            max_findings,
+        ))
     });
     let mut outcome = ScanOutcome::default();
     // The walk's order depends on scheduling; everything below is sorted or counted.
     for result in results.into_iter().flatten() {
         match result {
             FileResult::Skipped(display, reason) => outcome.skipped.push((display, reason)),
-            FileResult::Scanned { findings, waived } => {
+            FileResult::Failed(finding) => outcome.findings.push(finding),
+            FileResult::Scanned {
+                findings,
+                waived,
+                dropped,
+            } => {
                 outcome.scanned += 1;
                 outcome.findings.extend(findings);
                 outcome.waived.extend(waived);
+                outcome.dropped += dropped;
             }
         }
     }
@@ -195,40 +251,63 @@ struct Target<'a> {
 
 enum FileResult {
     Skipped(String, SkipReason),
+    /// The file could not be read: an `io-error`, and not counted as scanned.
+    Failed(Finding),
     Scanned {
         findings: Vec<Finding>,
         waived: Vec<Finding>,
+        dropped: usize,
     },
+}
+
+impl FileResult {
+    fn nothing() -> FileResult {
+        FileResult::Scanned {
+            findings: Vec::new(),
+            waived: Vec::new(),
+            dropped: 0,
+        }
+    }
 }
 
 /// One match of one rule.
 struct Hit {
     rule: usize,
-    line: usize,
     start: usize,
     end: usize,
 }
 
-fn scan_file(file: &Target<'_>, owner: &Owner<'_>, rules: &[usize], max: u64) -> FileResult {
+fn scan_file(
+    file: &Target<'_>,
+    owner: &Owner<'_>,
+    rules: &[usize],
+    max: u64,
+    max_findings: usize,
+) -> FileResult {
     let too_large = || FileResult::Skipped(file.display.clone(), SkipReason::TooLarge);
+    let failed = |e: std::io::Error| {
+        FileResult::Failed(
+            IoError {
+                path: &file.display,
+                error: e.to_string(),
+            }
+            .report(),
+        )
+    };
     match std::fs::metadata(file.path) {
         Ok(meta) if !meta.is_file() => {
-            return FileResult::Scanned {
-                findings: vec![],
-                waived: vec![],
-            };
+            return FileResult::Skipped(file.display.clone(), SkipReason::NotRegular);
         }
         Ok(meta) if meta.len() > max => return too_large(),
-        _ => {}
+        Ok(_) => {}
+        Err(e) => return failed(e),
     }
-    let Ok(bytes) = std::fs::read(file.path) else {
-        // Vanished or unreadable between the walk and now: not evidence, and not ours to
-        // report as an ownership problem.
-        return FileResult::Scanned {
-            findings: vec![],
-            waived: vec![],
-        };
-    };
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(file.path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, max + 1), &mut bytes));
+    if let Err(e) = read {
+        return failed(e);
+    }
     if bytes.len() as u64 > max {
         return too_large();
     }
@@ -238,40 +317,57 @@ fn scan_file(file: &Target<'_>, owner: &Owner<'_>, rules: &[usize], max: u64) ->
     let has_allows = allow::mentioned(&bytes);
     let may_match = owner.rules.may_match(&bytes);
     if !may_match && !has_allows {
-        return FileResult::Scanned {
-            findings: vec![],
-            waived: vec![],
-        };
+        return FileResult::nothing();
     }
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(memchr::memchr_iter(b'\n', &bytes).map(|i| i + 1))
         .collect();
     let line_of = |at: usize| line_starts.partition_point(|&s| s <= at) - 1;
-    let mut hits = Vec::new();
-    if may_match {
-        for &rule in rules {
-            for (start, end) in owner.rules.rules[rule].matches(&bytes) {
-                hits.push(Hit {
-                    rule,
-                    line: line_of(start),
-                    start,
-                    end,
-                });
-            }
-        }
-    }
     let allows = if has_allows {
         allow::find(&bytes, &line_starts)
     } else {
         Vec::new()
     };
-    if hits.is_empty() && allows.is_empty() {
-        return FileResult::Scanned {
-            findings: vec![],
-            waived: vec![],
-        };
+    let mut used = vec![false; allows.len()];
+    let provider = owner.resolved.pack.id();
+    let mut hits = Vec::new();
+    let mut waived_hits = Vec::new();
+    let mut dropped = 0;
+    if may_match {
+        for &rule in rules {
+            let activity = owner.rules.activity(&owner.rules.rules[rule]).id();
+            // At most `max_findings` kept per rule: together they hold the file's first
+            // `max_findings` in output order. The rest are counted, and still use their allows.
+            let mut kept = 0;
+            for (start, end) in owner.rules.rules[rule].matches(&bytes) {
+                let line = line_of(start);
+                if let Some(i) = allow::covering(&allows, line, provider, activity) {
+                    used[i] = true;
+                    if waived_hits.len() < max_findings {
+                        waived_hits.push(Hit { rule, start, end });
+                    }
+                } else if kept < max_findings {
+                    kept += 1;
+                    hits.push(Hit { rule, start, end });
+                } else {
+                    dropped += 1;
+                }
+            }
+        }
     }
-    report(file, owner, &bytes, &hits, &allows)
+    if hits.len() > max_findings {
+        hits.sort_by_key(|h| (h.start, h.end, h.rule));
+        dropped += hits.len() - max_findings;
+        hits.truncate(max_findings);
+    }
+    if hits.is_empty() && waived_hits.is_empty() && allows.is_empty() {
+        return FileResult::nothing();
+    }
+    let mut result = report(file, owner, &bytes, &hits, &waived_hits, &allows, &used);
+    if let FileResult::Scanned { dropped: d, .. } = &mut result {
+        *d = dropped;
+    }
+    result
 }
 
 /// Turns hits and allows into findings: a hit covered by an allow with a reason is waived; an
@@ -282,56 +378,33 @@ fn report(
     owner: &Owner<'_>,
     bytes: &[u8],
     hits: &[Hit],
+    waived_hits: &[Hit],
     allows: &[allow::Allow],
+    used: &[bool],
 ) -> FileResult {
     let text = String::from_utf8_lossy(bytes);
-    let bom = if bytes.starts_with(b"\xef\xbb\xbf") {
-        3
-    } else {
-        0
-    };
-    // Offsets in the text as shown: the same as in the bytes unless invalid UTF-8 was
-    // replaced or a BOM removed.
-    let offset = |at: usize| -> usize {
-        let lossy = match &text {
-            std::borrow::Cow::Borrowed(_) => at,
-            std::borrow::Cow::Owned(_) => String::from_utf8_lossy(&bytes[..at]).len(),
-        };
-        lossy.saturating_sub(bom)
-    };
-    let source: Arc<SourceFile> = SourceFile::new(file.display.clone(), text.clone().into_owned());
+    let offsets = Offsets::new(bytes, matches!(text, std::borrow::Cow::Owned(_)));
+    let source: Arc<SourceFile> = SourceFile::new(file.display.clone(), text.into_owned());
     let pack = &owner.resolved.pack;
     let provider = pack.id();
-    let mut used = vec![false; allows.len()];
-    let mut findings = Vec::new();
-    let mut waived = Vec::new();
-    for hit in hits {
+    let finding = |hit: &Hit| {
         let rule = &owner.rules.rules[hit.rule];
-        let activity = owner.rules.activity(rule);
-        let span = Span::new(offset(hit.start), offset(hit.end));
-        let finding = PerformsProviderDuty {
+        let span = Span::new(offsets.of(hit.start), offsets.of(hit.end));
+        PerformsProviderDuty {
             span,
-            activity,
+            activity: owner.rules.activity(rule),
             pack,
             rule: &rule.id,
             description: rule.description.as_deref(),
             line_text: source.line_text(span.start),
             owner: &owner.resolved.file,
         }
-        .report(&source);
-        let allowed = allows.iter().enumerate().find(|(_, a)| {
-            a.reason.is_some() && a.covers_line(hit.line) && a.names(provider, activity.id())
-        });
-        match allowed {
-            Some((i, _)) => {
-                used[i] = true;
-                waived.push(finding);
-            }
-            None => findings.push(finding),
-        }
-    }
+        .report(&source)
+    };
+    let mut findings: Vec<Finding> = hits.iter().map(finding).collect();
+    let waived = waived_hits.iter().map(finding).collect();
     for (a, used) in allows.iter().zip(used) {
-        let span = Span::new(offset(a.start), offset(a.end));
+        let span = Span::new(offsets.of(a.start), offsets.of(a.end));
         if a.reason.is_none() {
             findings.push(
                 InlineAllowWithoutReason {
@@ -352,5 +425,60 @@ fn report(
             );
         }
     }
-    FileResult::Scanned { findings, waived }
+    FileResult::Scanned {
+        findings,
+        waived,
+        dropped: 0,
+    }
+}
+
+/// Byte offsets in a file turned into offsets in its text as shown: the same unless invalid
+/// UTF-8 was replaced or a BOM removed. Built once per file, so each lookup is a binary search
+/// (a file full of invalid bytes and matches stays linear).
+struct Offsets {
+    bom: usize,
+    /// (start in the bytes, start in the lossy text, length in the bytes, valid) of each run;
+    /// empty when the bytes are valid UTF-8.
+    runs: Vec<(usize, usize, usize, bool)>,
+}
+
+impl Offsets {
+    fn new(bytes: &[u8], lossy: bool) -> Offsets {
+        let bom = if bytes.starts_with(b"\xef\xbb\xbf") {
+            3
+        } else {
+            0
+        };
+        let mut runs = Vec::new();
+        if lossy {
+            let (mut raw, mut shown) = (0, 0);
+            for chunk in bytes.utf8_chunks() {
+                let valid = chunk.valid().len();
+                runs.push((raw, shown, valid, true));
+                (raw, shown) = (raw + valid, shown + valid);
+                let invalid = chunk.invalid().len();
+                if invalid > 0 {
+                    runs.push((raw, shown, invalid, false));
+                    (raw, shown) = (raw + invalid, shown + '\u{fffd}'.len_utf8());
+                }
+            }
+        }
+        Offsets { bom, runs }
+    }
+
+    fn of(&self, at: usize) -> usize {
+        let shown = match self.runs.partition_point(|r| r.0 <= at).checked_sub(1) {
+            None => at,
+            Some(i) => {
+                let (raw, shown, len, valid) = self.runs[i];
+                if valid {
+                    shown + (at - raw).min(len)
+                } else {
+                    // Inside a replaced sequence: where its replacement character starts.
+                    shown
+                }
+            }
+        };
+        shown.saturating_sub(self.bom)
+    }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{pack, read};
 use crate::checks;
-use crate::diag::kinds::{IoError, PackProblem};
+use crate::diag::kinds::{IoError, OutsideRepository, PackProblem};
 use crate::diag::{Code, Finding, Severity, Sink};
 use crate::model::{Pack, PackOrigin, Packs};
 use crate::paths;
@@ -42,6 +42,12 @@ pub fn builtin() -> (Vec<Pack>, Vec<Finding>) {
 /// Every pack in force, and the findings to report: errors of any pack, every finding of a
 /// user pack.
 pub fn load(user: &[PathBuf]) -> (Packs, Vec<Finding>) {
+    load_confined(user, 0, Path::new("/"))
+}
+
+/// [`load`], where the first `confined` paths come from the config file: a file found in one
+/// of those folders must stay inside `root` (the repository) once links are resolved.
+pub fn load_confined(user: &[PathBuf], confined: usize, root: &Path) -> (Packs, Vec<Finding>) {
     let mut packs = Packs::default();
     let (builtin, builtin_findings) = builtin();
     let mut findings: Vec<Finding> = builtin_findings
@@ -53,7 +59,7 @@ pub fn load(user: &[PathBuf]) -> (Packs, Vec<Finding>) {
     }
 
     let mut user_ids = std::collections::BTreeSet::new();
-    for file in user_pack_files(user, &mut findings) {
+    for file in user_pack_files(user, confined, root, &mut findings) {
         let shown = paths::display(&file);
         let source = match read::yaml_source(&file, &shown, Code::PackInvalidYaml) {
             Ok(source) => source,
@@ -128,11 +134,30 @@ fn provider_id_of(source: &Arc<SourceFile>) -> Option<String> {
 
 /// The pack files named by `--packs`: files as given, folders searched for `*.yaml`/`*.yml`,
 /// in sorted order so that the run does not depend on the file system's order.
-fn user_pack_files(paths: &[PathBuf], findings: &mut Vec<Finding>) -> Vec<PathBuf> {
+fn user_pack_files(
+    paths: &[PathBuf],
+    confined: usize,
+    root: &Path,
+    findings: &mut Vec<Finding>,
+) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for path in paths {
+    for (index, path) in paths.iter().enumerate() {
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => collect_yaml(path, &mut files, findings),
+            Ok(meta) if meta.is_dir() => {
+                let mut found = Vec::new();
+                collect_yaml(path, &mut found, findings);
+                for file in found {
+                    if index < confined && !crate::config::inside(&file, root) {
+                        let shown = paths::display(&file);
+                        findings.push(OutsideRepository::inside_folder(
+                            &shown,
+                            &root.to_string_lossy(),
+                        ));
+                    } else {
+                        files.push(file);
+                    }
+                }
+            }
             Ok(_) => files.push(path.clone()),
             Err(e) => findings.push(
                 IoError {

@@ -1,17 +1,18 @@
 //! Concise output: `path:line:col: severity[code] message`, one line per finding, for grep,
 //! editors' quickfix lists and logs.
 
+use super::escape;
 use crate::Report;
 use crate::diag::Finding;
 
 pub fn line(f: &Finding) -> String {
-    let path = f.path.as_deref().unwrap_or(".");
+    let path = escape::text(f.path.as_deref().unwrap_or("."));
     let at = match f.start() {
         Some(p) => format!("{path}:{}:{}", p.line, p.column),
-        None => path.to_owned(),
+        None => path.into_owned(),
     };
-    // One finding, one line: a message never spans lines.
-    let message = f.message.replace(['\n', '\r'], " ");
+    // One finding, one line: a message never spans lines, and nothing in it is a control.
+    let message = escape::text(&f.message);
     format!("{at}: {}[{}] {message}", f.severity.as_str(), f.code)
 }
 

@@ -1,6 +1,7 @@
 //! GitHub Actions workflow commands: one `::error file=…,line=…,col=…,endLine=…,endColumn=…,
 //! title=…::message` per finding, which GitHub shows as annotations on the changed files.
 
+use super::escape;
 use crate::Report;
 use crate::diag::{Finding, Severity};
 
@@ -24,7 +25,7 @@ fn command(f: &Finding) -> String {
     };
     let mut props = Vec::new();
     if let Some(path) = &f.path {
-        props.push(format!("file={}", escape_property(path)));
+        props.push(format!("file={}", escape_property(&escape::text(path))));
     }
     if let (Some(start), Some(end)) = (f.start(), f.end()) {
         props.push(format!("line={}", start.line));
@@ -36,11 +37,14 @@ fn command(f: &Finding) -> String {
         "title={}",
         escape_property(&format!("raci-lint {}", f.code))
     ));
-    let mut message = f.message.clone();
+    let mut message = escape::text(&f.message).into_owned();
     if let Some(help) = &f.help {
+        // The one line break in a command's text is ours, GitHub-escaped.
         message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push_str(&escape::text(help));
     }
+    // Control characters are escaped first (a file's text never reaches the log raw), then
+    // GitHub's own `%` escapes make our one line one command.
     format!("::{kind} {}::{}", props.join(","), escape_data(&message))
 }
 

@@ -48,7 +48,7 @@ pub fn render(report: &Report) -> String {
             },
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_default();
+    let mut text = super::escape::json(serde_json::to_string_pretty(&issues).unwrap_or_default());
     text.push('\n');
     text
 }

@@ -1,16 +1,16 @@
 //! Human output: each finding through miette's graphical handler, then a summary line.
 
 use std::fmt;
-use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan,
 };
 
+use super::escape;
+use super::excerpt::{self, Excerpt};
 use crate::Report;
-use crate::diag::{Finding, Severity};
-use crate::source::SourceFile;
+use crate::diag::{Finding, Label, Severity};
+use crate::source::Span;
 
 pub struct Style {
     pub color: bool,
@@ -74,35 +74,39 @@ pub fn summary_line(report: &Report) -> String {
     line
 }
 
-/// A finding as a miette diagnostic.
-struct Shown<'a> {
-    finding: &'a Finding,
-    source: Option<Named>,
+/// A finding as a miette diagnostic: its excerpt, escaped texts and labels moved into it.
+struct Shown {
+    message: String,
+    help: Option<String>,
     code: String,
-    related: Vec<Elsewhere<'a>>,
+    severity: Severity,
+    source: Option<Excerpt>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Elsewhere>,
 }
 
 /// A secondary label in another file, shown as a note under the finding.
-struct Elsewhere<'a> {
-    related: &'a crate::diag::Related,
-    source: Named,
+struct Elsewhere {
+    text: String,
+    source: Excerpt,
+    label: Option<LabeledSpan>,
 }
 
-impl fmt::Debug for Elsewhere<'_> {
+impl fmt::Debug for Elsewhere {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.related.label.text.as_deref().unwrap_or(""))
+        f.write_str(&self.text)
     }
 }
 
-impl fmt::Display for Elsewhere<'_> {
+impl fmt::Display for Elsewhere {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.related.label.text.as_deref().unwrap_or(""))
+        f.write_str(&self.text)
     }
 }
 
-impl std::error::Error for Elsewhere<'_> {}
+impl std::error::Error for Elsewhere {}
 
-impl Diagnostic for Elsewhere<'_> {
+impl Diagnostic for Elsewhere {
     fn severity(&self) -> Option<miette::Severity> {
         Some(miette::Severity::Advice)
     }
@@ -112,60 +116,87 @@ impl Diagnostic for Elsewhere<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let label = &self.related.label;
-        Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(None, miette_span(label.span)),
-        )))
+        Some(Box::new(self.label.clone().into_iter()))
     }
 }
 
-impl<'a> Shown<'a> {
-    fn new(finding: &'a Finding) -> Self {
+fn escaped(s: &str) -> String {
+    escape::text(s).into_owned()
+}
+
+impl Shown {
+    fn new(finding: &Finding) -> Self {
+        let mut source = None;
+        let mut labels = Vec::new();
+        if let (Some(file), Some(primary)) = (&finding.source, &finding.primary) {
+            let all: Vec<&Label> = std::iter::once(primary).chain(&finding.secondary).collect();
+            let spans: Vec<Span> = all.iter().map(|l| l.span).collect();
+            let (excerpt, moved) = excerpt::build(file, &spans);
+            for (i, (label, span)) in all.iter().zip(moved).enumerate() {
+                let Some(span) = span else { continue };
+                let text = label.text.as_deref().map(escaped);
+                labels.push(if i == 0 {
+                    LabeledSpan::new_primary_with_span(text, miette_span(span))
+                } else {
+                    LabeledSpan::new_with_span(text, miette_span(span))
+                });
+            }
+            source = Some(excerpt);
+        }
+        let related = finding
+            .related
+            .iter()
+            .map(|related| {
+                let (source, moved) = excerpt::build(&related.source, &[related.label.span]);
+                Elsewhere {
+                    text: escaped(related.label.text.as_deref().unwrap_or("")),
+                    source,
+                    label: moved[0]
+                        .map(|span| LabeledSpan::new_primary_with_span(None, miette_span(span))),
+                }
+            })
+            .collect();
         Shown {
-            finding,
-            source: finding.source.clone().map(Named),
+            message: escaped(&finding.message),
+            help: finding.help.as_deref().map(escaped),
             // A path without a span still belongs in the header.
             code: match (&finding.source, &finding.path) {
-                (None, Some(path)) => format!("{} ({path})", finding.code),
+                (None, Some(path)) => format!("{} ({})", finding.code, escape::text(path)),
                 _ => finding.code.to_string(),
             },
-            related: finding
-                .related
-                .iter()
-                .map(|related| Elsewhere {
-                    related,
-                    source: Named(Arc::clone(&related.source)),
-                })
-                .collect(),
+            severity: finding.severity,
+            source,
+            labels,
+            related,
         }
     }
 }
 
-impl fmt::Debug for Shown<'_> {
+impl fmt::Debug for Shown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for Shown<'_> {
+impl fmt::Display for Shown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Shown<'_> {}
+impl std::error::Error for Shown {}
 
-fn miette_span(span: crate::source::Span) -> SourceSpan {
+fn miette_span(span: Span) -> SourceSpan {
     SourceSpan::new(span.start.into(), span.len())
 }
 
-impl Diagnostic for Shown<'_> {
+impl Diagnostic for Shown {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         Some(Box::new(&self.code))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.finding.severity {
+        Some(match self.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Note => miette::Severity::Advice,
@@ -173,8 +204,7 @@ impl Diagnostic for Shown<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
@@ -191,37 +221,9 @@ impl Diagnostic for Shown<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
-        let primary = self.finding.primary.as_ref()?;
-        let first =
-            LabeledSpan::new_primary_with_span(primary.text.clone(), miette_span(primary.span));
-        let rest = self
-            .finding
-            .secondary
-            .iter()
-            .map(|l| LabeledSpan::new_with_span(l.text.clone(), miette_span(l.span)));
-        Some(Box::new(std::iter::once(first).chain(rest)))
-    }
-}
-
-/// A source file as miette reads it, named by its path, without copying its text.
-struct Named(Arc<SourceFile>);
-
-impl SourceCode for Named {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.0.text.as_str().read_span(span, before, after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.0.path.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line(),
-            inner.column(),
-            inner.line_count(),
-        )))
+        if self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().cloned()))
     }
 }

@@ -66,7 +66,7 @@ pub fn render(report: &Report) -> String {
         summary: &report.summary,
     };
     // Serialising plain strings and integers cannot fail.
-    let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    let mut text = super::escape::json(serde_json::to_string_pretty(&json).unwrap_or_default());
     text.push('\n');
     text
 }

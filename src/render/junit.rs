@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use quick_junit::{NonSuccessKind, Report as JUnit, TestCase, TestCaseStatus, TestSuite};
 
-use super::concise;
+use super::{concise, escape};
 use crate::Report;
 use crate::diag::{Finding, Severity};
 
@@ -49,7 +49,7 @@ pub fn render(report: &Report) -> String {
         } else {
             TestCaseStatus::success()
         };
-        let mut case = TestCase::new(path, status);
+        let mut case = TestCase::new(escape::text(&path).into_owned(), status);
         case.set_classname("raci-lint");
         if errors == 0 && !listing.is_empty() {
             case.set_system_out(listing);

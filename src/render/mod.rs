@@ -2,6 +2,9 @@
 //! text; [`write()`] sends it to stdout or, atomically, to `--output`.
 
 mod concise;
+pub mod escape;
+mod excerpt;
+mod file;
 pub mod github;
 mod gitlab;
 mod html;
@@ -21,17 +24,17 @@ use crate::settings::Settings;
 /// Renders the report in the chosen format and writes it where the settings say.
 pub fn write(report: &Report, settings: &Settings) -> io::Result<()> {
     if settings.verbose {
-        verbose(report)?;
+        file::quiet_pipe(verbose(report))?;
     }
-    let to_terminal = settings.output.is_none() && io::stdout().is_terminal();
+    let to_stdout = settings
+        .output
+        .as_deref()
+        .is_none_or(|p| p == Path::new("-"));
+    let to_terminal = to_stdout && io::stdout().is_terminal();
     let text = text(report, settings, to_terminal);
     match &settings.output {
         Some(path) => write_atomically(path, text.as_bytes()),
-        None => {
-            let mut out = io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()
-        }
+        None => file::stdout(text.as_bytes()),
     }
 }
 
@@ -70,40 +73,10 @@ pub fn text(report: &Report, settings: &Settings, to_terminal: bool) -> String {
     }
 }
 
-/// Writes through a temporary file in the same folder, renamed over the target: a reader never
-/// sees half a report, and a failed run leaves the old file as it was.
+/// Writes a file the way DESIGN section 9 says ([`file::write`]): atomically for a regular
+/// file, to the target of a link, directly to a device or FIFO, `-` to standard output.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_via_temp(path, bytes, true)
-}
-
-/// [`write_atomically`], or with `replace` false, a rename that fails with `AlreadyExists`
-/// rather than replace a file (one created meanwhile included).
-fn write_via_temp(path: &Path, bytes: &[u8], replace: bool) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    if !replace && path.exists() {
-        return Err(io::Error::from(io::ErrorKind::AlreadyExists));
-    }
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    // Temporary files are private (0600); a report is an ordinary file: keep the mode of the
-    // file it replaces, else rw-r--r--.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))?;
-    }
-    tmp.as_file().sync_all()?;
-    if replace {
-        tmp.persist(path).map_err(|e| e.error)?;
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| e.error)?;
-    }
-    Ok(())
+    file::write(path, bytes, true)
 }
 
 /// Findings as plain human text without a summary line, for messages outside a report.
@@ -123,13 +96,13 @@ fn plain(findings: &[crate::diag::Finding]) -> String {
 fn verbose(report: &Report) -> io::Result<()> {
     let mut err = io::stderr().lock();
     for pack in &report.packs {
-        writeln!(err, "pack: {pack}")?;
+        writeln!(err, "pack: {}", escape::text(pack))?;
     }
     for file in &report.checked {
-        writeln!(err, "checked: {file}")?;
+        writeln!(err, "checked: {}", escape::text(file))?;
     }
     for file in &report.skipped {
-        writeln!(err, "skipped: {file}")?;
+        writeln!(err, "skipped: {}", escape::text(file))?;
     }
     Ok(())
 }
@@ -137,9 +110,13 @@ fn verbose(report: &Report) -> io::Result<()> {
 /// `raci-lint config`: every resolved setting and where it came from, then any problem with
 /// the config file.
 pub fn settings(settings: &Settings) -> io::Result<()> {
+    file::quiet_pipe(write_settings(settings))
+}
+
+fn write_settings(settings: &Settings) -> io::Result<()> {
     let mut out = io::stdout().lock();
     match &settings.config {
-        Some(path) => writeln!(out, "# config file: {path}")?,
+        Some(path) => writeln!(out, "# config file: {}", escape::text(path))?,
         None => writeln!(out, "# config file: none")?,
     }
     let width = settings
@@ -150,17 +127,24 @@ pub fn settings(settings: &Settings) -> io::Result<()> {
         .unwrap_or(0);
     for (name, value, origin) in &settings.origins {
         let pad = width - name.len() - value.len();
+        let (value, origin) = (escape::text(value), escape::text(origin));
         writeln!(out, "{name}: {value}{}  # {origin}", " ".repeat(pad))?;
     }
-    if !settings.setup.is_empty() {
-        write!(out, "\n{}", plain(&settings.setup))?;
+    if !settings.setup.is_empty() || !settings.notices.is_empty() {
+        let problems: Vec<_> = settings
+            .setup
+            .iter()
+            .chain(&settings.notices)
+            .cloned()
+            .collect();
+        write!(out, "\n{}", plain(&problems))?;
     }
     out.flush()
 }
 
 /// A message for stderr when the run itself failed (the report could not be written).
 pub fn fatal(message: &str) {
-    let _ = writeln!(io::stderr(), "raci-lint: error: {message}");
+    let _ = writeln!(io::stderr(), "raci-lint: error: {}", escape::text(message));
 }
 
 /// The width of the terminal on stdout, or 80 when stdout is not a terminal.
@@ -182,24 +166,20 @@ pub fn terminal_width() -> u16 {
 pub fn deliver(output: &crate::commands::Output) -> io::Result<()> {
     use crate::commands::Output;
     match output {
-        Output::Stdout(text) => {
-            let mut out = io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()
-        }
+        Output::Stdout(text) => file::stdout(text.as_bytes()),
         Output::File {
             path,
             text,
             overwrite,
-        } => write_via_temp(path, text.as_bytes(), *overwrite),
+        } => file::write(path, text.as_bytes(), *overwrite),
     }
 }
 
 /// A command's refusal on stderr: the message, the help, then the findings behind it.
 pub fn refusal(refusal: &crate::commands::Refusal) {
-    let mut text = format!("raci-lint: error: {}\n", refusal.message);
+    let mut text = format!("raci-lint: error: {}\n", escape::text(&refusal.message));
     if let Some(help) = &refusal.help {
-        text.push_str(&format!("  help: {help}\n"));
+        text.push_str(&format!("  help: {}\n", escape::text(help)));
     }
     if !refusal.findings.is_empty() {
         text.push('\n');
@@ -210,7 +190,7 @@ pub fn refusal(refusal: &crate::commands::Refusal) {
 
 /// A message for stderr about something the run did besides its report.
 pub fn notice(message: &str) {
-    let _ = writeln!(io::stderr(), "raci-lint: {message}");
+    let _ = writeln!(io::stderr(), "raci-lint: {}", escape::text(message));
 }
 
 pub use human::plural;

@@ -230,7 +230,7 @@ pub fn render(report: &Report) -> String {
             column_kind: "unicodeCodePoints",
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    let mut text = super::escape::json(serde_json::to_string_pretty(&log).unwrap_or_default());
     text.push('\n');
     text
 }

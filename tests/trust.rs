@@ -1,0 +1,502 @@
+//! Untrusted input (DESIGN section 9), through the real binary: a repository from a hostile pull
+//! request reads nothing outside itself, cannot spoof the CI log, keeps every finding, and
+//! cannot make raci-lint destroy files. Big inputs are generated here, never committed; no test
+//! measures time (bench/hostile.sh does), a watchdog only catches hangs.
+
+use std::ffi::OsStr;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+const HANG: Duration = Duration::from_secs(120);
+
+const CLAIM: &str = "provider: sysbee\nresponsibilities:\n  server-os-patching: ops\n";
+
+/// Runs raci-lint in `dir` with `args`, killed if it hangs.
+fn raci<S: AsRef<OsStr>>(dir: &Path, args: &[S]) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_raci-lint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // The pipes are drained while we wait, so a large report cannot block the child.
+    let (done, wait) = std::sync::mpsc::channel();
+    std::thread::spawn(move || done.send(child.wait_with_output().unwrap()));
+    match wait.recv_timeout(HANG) {
+        Ok(out) => out,
+        Err(_) => {
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("raci-lint hung in {}", dir.display());
+        }
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A temporary git repository (a `.git` folder is all a root needs) with `files`.
+fn repo(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    for (path, bytes) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)))
+}
+
+fn codes(report: &serde_json::Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .filter(|c| c != "unowned-duty")
+        .collect()
+}
+
+#[test]
+fn config_paths_outside_the_repository_are_refused_and_nothing_is_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = "provider: { id: leak, name: SECRET-TOKEN-123 }\nactivities: []\n";
+    std::fs::write(outside.path().join("pack.yaml"), secret).unwrap();
+    std::fs::write(outside.path().join("base.json"), "SECRET-TOKEN-123").unwrap();
+    let out_pack = outside.path().join("pack.yaml");
+    let config = format!(
+        "packs: [\"/proc/self/environ\", \"../../../../../etc/passwd\", \"{}\", \"linked/\", \"rules/\"]\nbaseline: {}\n",
+        out_pack.display(),
+        outside.path().join("base.json").display()
+    );
+    let dir = repo(&[
+        ("raci-lint.yaml", config.as_bytes()),
+        ("raci.yaml", CLAIM.as_bytes()),
+        (
+            "rules/ok.yaml",
+            b"provider: { id: mine, name: Mine }\nactivities: []\n",
+        ),
+    ]);
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("linked")).unwrap();
+    std::os::unix::fs::symlink(&out_pack, dir.path().join("rules/evil.yaml")).unwrap();
+    for format in ["human", "json", "concise"] {
+        let out = raci(dir.path(), &["--format", format]);
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let all = text(&out.stdout) + &text(&out.stderr);
+        assert!(!all.contains("SECRET-TOKEN-123"), "{all}");
+        assert!(!all.contains("PATH="), "{all}");
+        assert!(!all.contains("root:x:0"), "{all}");
+        assert!(all.contains("outside-repository"), "{all}");
+    }
+    let report = json(&raci(dir.path(), &["--format", "json"]));
+    let outside: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "outside-repository")
+        .map(|d| (d["path"].as_str().unwrap().to_owned(), d["line"].as_u64()))
+        .collect();
+    assert_eq!(
+        outside,
+        [
+            ("raci-lint.yaml".to_owned(), Some(1)),
+            ("raci-lint.yaml".to_owned(), Some(1)),
+            ("raci-lint.yaml".to_owned(), Some(1)),
+            ("raci-lint.yaml".to_owned(), Some(1)),
+            ("raci-lint.yaml".to_owned(), Some(2)),
+            ("rules/evil.yaml".to_owned(), None),
+        ]
+    );
+    // The rest of the run went on: the claim is still found.
+    assert!(codes(&report).contains(&"claims-provider-duty".to_owned()));
+    // On the command line the same path is the user's own: it is read (and is no baseline).
+    let cli = raci(
+        dir.path(),
+        &[
+            OsStr::new("--format"),
+            OsStr::new("json"),
+            OsStr::new("--baseline"),
+            out_pack.as_os_str(),
+        ],
+    );
+    assert!(codes(&json(&cli)).contains(&"invalid-baseline".to_owned()));
+}
+
+#[test]
+fn outside_a_repository_the_config_is_looked_for_in_the_current_folder_only() {
+    let top = tempfile::tempdir().unwrap();
+    std::fs::write(
+        top.path().join("raci-lint.yaml"),
+        "severity: { claims-provider-duty: off }\n",
+    )
+    .unwrap();
+    std::fs::create_dir(top.path().join("work")).unwrap();
+    std::fs::write(top.path().join("work/raci.yaml"), CLAIM).unwrap();
+    let out = raci(&top.path().join("work"), &["--format", "concise"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+}
+
+#[test]
+fn ignore_files_above_the_repository_root_do_not_apply() {
+    let top = tempfile::tempdir().unwrap();
+    std::fs::write(top.path().join(".gitignore"), "*\n").unwrap();
+    std::fs::write(top.path().join(".ignore"), "raci.yaml\n").unwrap();
+    let repo_dir = top.path().join("repo");
+    std::fs::create_dir_all(repo_dir.join(".git")).unwrap();
+    std::fs::create_dir_all(repo_dir.join("infra/deep")).unwrap();
+    std::fs::write(repo_dir.join("infra/raci.yaml"), CLAIM).unwrap();
+    std::fs::write(repo_dir.join("infra/deep/raci.yaml"), CLAIM).unwrap();
+    // An ignore file inside the repository, above the PATH, still applies.
+    std::fs::write(repo_dir.join(".gitignore"), "deep/\n").unwrap();
+    let out = raci(&repo_dir, &["--format", "json", "infra"]);
+    let report = json(&out);
+    assert_eq!(report["summary"]["files"], 1, "{}", text(&out.stdout));
+    assert_eq!(out.status.code(), Some(1));
+    let out = raci(&repo_dir, &["--format", "json"]);
+    assert_eq!(json(&out)["summary"]["files"], 1);
+}
+
+/// Names, values and lines that try to write their own log lines or terminal escapes.
+fn spoofing_repo() -> tempfile::TempDir {
+    let evil = "x\n::error file=evil.yaml::spoofed\u{1b}[2J\u{85}\u{202e}";
+    let dir = repo(&[]);
+    let folder = dir.path().join(evil);
+    std::fs::create_dir_all(&folder).unwrap();
+    let ownership = "provider: sysbee\nteams: { ops: {} }\nresponsibilities:\n  server-os-patching: \"ops\\n::error::team\\e[31m\"\n  web-application-security: \"x\\u0085y\"\n";
+    std::fs::write(folder.join("raci.yaml"), ownership).unwrap();
+    let script = "#!/bin/sh\napt-get -y dist-upgrade # \u{1b}]0;title\u{7}\n::error::in-a-line\n";
+    std::fs::write(folder.join("upgrade.sh"), script).unwrap();
+    dir
+}
+
+#[test]
+fn no_file_name_value_or_line_reaches_the_log_raw() {
+    let dir = spoofing_repo();
+    for format in [
+        "human", "concise", "github", "junit", "sarif", "gitlab", "json",
+    ] {
+        let out = raci(dir.path(), &["--format", format, "--verbose"]);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        for stream in [&out.stdout, &out.stderr] {
+            let shown = text(stream);
+            for line in shown.lines() {
+                let trimmed = line.trim_start();
+                assert!(
+                    !trimmed.starts_with("::error file=evil") && !trimmed.starts_with("::error::"),
+                    "{format}: a spoofed command: {line:?}"
+                );
+            }
+            for c in shown.chars() {
+                assert!(
+                    !(c == '\u{202e}' || (c.is_control() && c != '\n')),
+                    "{format}: raw {c:?} in {shown:?}"
+                );
+            }
+        }
+    }
+    // Structured formats keep the real name, with their own escapes.
+    let report = json(&raci(dir.path(), &["--format", "json"]));
+    let paths: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.starts_with("x\n::error file=evil.yaml::spoofed\u{1b}")),
+        "{paths:?}"
+    );
+    // Text formats show escapes as Rust's escape_debug writes them.
+    let concise = text(&raci(dir.path(), &["--format", "concise"]).stdout);
+    assert!(
+        concise
+            .contains("x\\n::error file=evil.yaml::spoofed\\u{1b}[2J\\u{85}\\u{202e}/raci.yaml:"),
+        "{concise}"
+    );
+}
+
+#[test]
+fn many_findings_in_one_file_and_long_lines_render_in_every_format() {
+    // One line of 200,000 bytes with 5,000 matches, and 5,000 unknown teams.
+    let pack = "provider: { id: acme, name: Acme }\nactivities:\n  - id: ops\n    title: Ops\n    category: x\n    provider: [R, A]\n    customer: [I]\n    evidence: [{ id: hit, files: [\"**/*.txt\"], pattern: 'HIT' }]\n";
+    let line = "HIT".repeat(5_000) + &"é".repeat(50_000);
+    let teams: String = (0..5_000).map(|i| format!("  t{i}: ghost{i}\n")).collect();
+    let dir = repo(&[
+        ("packs/acme.yaml", pack.as_bytes()),
+        ("raci.yaml", b"provider: acme\n"),
+        ("long.txt", line.as_bytes()),
+        (
+            "sub/raci.yaml",
+            format!("provider: sysbee\nteams: {{ ops: {{}} }}\nresponsibilities:\n{teams}")
+                .as_bytes(),
+        ),
+    ]);
+    for format in [
+        "human", "concise", "json", "sarif", "github", "gitlab", "junit",
+    ] {
+        let out = raci(dir.path(), &["--packs", "packs", "--format", format]);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert!(out.stdout.len() > 5_000 * 20, "{format}");
+    }
+    let human = text(&raci(dir.path(), &["--packs", "packs"]).stdout);
+    // Each snippet is a window of its line, not the whole 300 KB line.
+    assert!(human.len() < 5_000 * 2_000, "{}", human.len());
+    assert!(
+        human.contains("[long.txt:1:14998]"),
+        "the last match's real column"
+    );
+}
+
+#[test]
+fn many_sibling_ownership_files_each_keep_their_own_scope() {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..2_000 {
+        files.push((
+            format!("team{i}.raci.yaml"),
+            format!("provider: sysbee\nscope: [\"d{i}/**\"]\n").into_bytes(),
+        ));
+    }
+    files.push(("d1234/up.sh".into(), b"apt-get -y dist-upgrade\n".to_vec()));
+    files.push(("d7/up.sh".into(), b"apt-get -y dist-upgrade\n".to_vec()));
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    let dir = repo(&refs);
+    let report = json(&raci(dir.path(), &["--format", "json"]));
+    let owners: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "performs-provider-duty")
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(owners.len(), 2, "{owners:?}");
+    assert_eq!(report["summary"]["files"], 2_000);
+}
+
+#[test]
+fn findings_past_max_findings_are_counted_and_still_decide_the_exit_status() {
+    let pack = "provider: { id: acme, name: Acme }\nactivities:\n  - id: ops\n    title: Ops\n    category: x\n    provider: [R, A]\n    customer: [I]\n    evidence: [{ id: every-line, files: [\"**/*.txt\"], pattern: '^' }]\n";
+    let newlines = vec![b'\n'; 300_000];
+    let dir = repo(&[
+        ("packs/acme.yaml", pack.as_bytes()),
+        ("raci.yaml", b"provider: acme\n"),
+        ("a.txt", &newlines),
+        ("b.txt", &newlines),
+        ("raci-lint.yaml", b"max-findings: 100\n"),
+    ]);
+    let out = raci(dir.path(), &["--packs", "packs", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let report = json(&out);
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    // The kept findings, plus the one that says so.
+    assert_eq!(diagnostics.len(), 101);
+    assert_eq!(diagnostics[0]["code"], "too-many-findings");
+    assert_eq!(diagnostics[1]["path"], "a.txt");
+    assert_eq!(diagnostics[1]["line"], 1);
+    assert_eq!(diagnostics[100]["line"], 100);
+    let total = 2 * 300_001;
+    assert_eq!(report["summary"]["dropped"], total - 100);
+    assert_eq!(report["summary"]["warnings"], total + 1);
+    // An error among the dropped still fails the run.
+    let out = raci(
+        dir.path(),
+        &["--packs", "packs", "--format", "json", "--strict"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["summary"]["errors"], total);
+}
+
+#[test]
+fn names_that_display_alike_are_two_files() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = repo(&[]);
+    for byte in [0xff_u8, 0xfe] {
+        let name = [b'x', byte];
+        let folder = dir.path().join(OsStr::from_bytes(&name));
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("raci.yaml"), CLAIM).unwrap();
+        std::fs::write(folder.join("up.sh"), "apt-get -y dist-upgrade\n").unwrap();
+    }
+    for threads in ["1", "2", "8"] {
+        let report = json(&raci(
+            dir.path(),
+            &["--format", "json", "--threads", threads],
+        ));
+        assert_eq!(report["summary"]["files"], 2);
+        let found = codes(&report);
+        let claims = found
+            .iter()
+            .filter(|c| *c == "claims-provider-duty")
+            .count();
+        let evidence = found
+            .iter()
+            .filter(|c| *c == "performs-provider-duty")
+            .count();
+        assert_eq!((claims, evidence), (2, 2), "{found:?}");
+    }
+}
+
+#[test]
+fn unreadable_and_special_scanned_files_are_reported_never_silent() {
+    let dir = repo(&[("raci.yaml", CLAIM.as_bytes()), ("ok.sh", b"echo hi\n")]);
+    std::os::unix::fs::symlink("/nowhere/at/all", dir.path().join("gone.sh")).unwrap();
+    let fifo = dir.path().join("pipe.sh");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = raci(dir.path(), &["--format", "json", "--verbose"]);
+    assert_eq!(out.status.code(), Some(2));
+    let report = json(&out);
+    let io: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "io-error")
+        .map(|d| d["path"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(io, ["gone.sh"]);
+    assert_eq!(report["summary"]["scanned"], 1);
+    assert_eq!(report["summary"]["skipped"], 1);
+    assert!(
+        text(&out.stderr).contains("skipped: pipe.sh (not a regular file)"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn output_targets_are_written_as_design_says() {
+    let dir = repo(&[("raci.yaml", CLAIM.as_bytes())]);
+    let p = dir.path();
+    // Through a link: the target is replaced, the link stays.
+    std::fs::write(p.join("real.json"), "old").unwrap();
+    std::os::unix::fs::symlink("real.json", p.join("link.json")).unwrap();
+    raci(p, &["--format", "json", "--output", "link.json"]);
+    assert!(
+        std::fs::symlink_metadata(p.join("link.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(p.join("real.json"))
+            .unwrap()
+            .contains("\"version\": 1")
+    );
+    // A FIFO is written to, and stays a FIFO.
+    let fifo = p.join("out.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = raci(p, &["--format", "concise", "--output", "out.fifo"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(reader.join().unwrap().contains("claims-provider-duty"));
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    // `-` and /dev/stdout are standard output; /dev/stdout stays a link.
+    for target in ["-", "/dev/stdout"] {
+        let out = raci(p, &["--format", "concise", "--output", target]);
+        assert!(
+            text(&out.stdout).contains("claims-provider-duty"),
+            "{target}"
+        );
+    }
+    assert!(
+        std::fs::symlink_metadata("/dev/stdout")
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // init --force and matrix --output through a link, and a baseline: no temporary left.
+    std::os::unix::fs::symlink("real.yaml", p.join("init.yaml")).unwrap();
+    let out = raci(
+        p,
+        &[
+            "init",
+            "--provider",
+            "sysbee",
+            "--output",
+            "init.yaml",
+            "--force",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        std::fs::read_to_string(p.join("real.yaml"))
+            .unwrap()
+            .contains("provider: sysbee")
+    );
+    let out = raci(p, &["matrix", "sysbee", "--output", "-"]);
+    assert!(text(&out.stdout).contains("server-os-patching"));
+    raci(p, &["--write-baseline", "base.json"]);
+    let leftovers: Vec<_> = std::fs::read_dir(p)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_the_run_status() {
+    let dir = repo(&[("raci.yaml", CLAIM.as_bytes())]);
+    for args in [
+        vec![],
+        vec!["--format", "json"],
+        vec!["config"],
+        vec!["matrix", "sysbee"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_raci-lint"))
+            .args(&args)
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before raci-lint writes.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let want = if args.is_empty() || args[0] == "--format" {
+            1
+        } else {
+            0
+        };
+        assert_eq!(out.status.code(), Some(want), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out.stderr));
+    }
+}
