@@ -649,3 +649,114 @@ fn completions_and_manpage() {
     assert!(man.contains(".TH raci\\-lint") || man.contains(".TH raci-lint"));
     assert!(man.contains("matrix"));
 }
+
+/// Checks that every list-typed field of a `matrix --format json` report is a list of strings,
+/// and that `null` appears only where a single value is unknown.
+fn assert_lists_are_lists(what: &str, json: &Value) {
+    let list_of_strings = |path: &str, v: &Value| {
+        let items = v
+            .as_array()
+            .unwrap_or_else(|| panic!("{what}: {path} is {v}, not a list"));
+        for item in items {
+            assert!(item.is_string(), "{what}: {path} holds {item}");
+        }
+    };
+    list_of_strings("products", &json["products"]);
+    let activities = json["activities"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{what}: activities is not a list"));
+    assert!(!activities.is_empty(), "{what}");
+    let with_file = !json["file"].is_null();
+    for a in activities {
+        let id = a["id"].as_str().unwrap();
+        for key in ["plans", "provider", "customer"] {
+            list_of_strings(&format!("{id}.{key}"), &a[key]);
+        }
+        if with_file {
+            list_of_strings(&format!("{id}.unowned"), &a["unowned"]);
+            let teams = a["teams"].as_object().unwrap();
+            let roles: Vec<&str> = teams.keys().map(String::as_str).collect();
+            assert_eq!(
+                roles,
+                ["accountable", "consulted", "informed", "responsible"],
+                "{what}: {id}"
+            );
+            for (role, list) in teams {
+                list_of_strings(&format!("{id}.teams.{role}"), list);
+            }
+        } else {
+            assert!(a.get("teams").is_none() && a.get("unowned").is_none());
+        }
+    }
+    // Anywhere else, null is allowed only for a single value that is unknown.
+    fn nulls(v: &Value, path: String, out: &mut Vec<String>) {
+        match v {
+            Value::Null => out.push(path),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    nulls(item, format!("{path}[{i}]"), out);
+                }
+            }
+            Value::Object(map) => {
+                for (k, item) in map {
+                    nulls(item, format!("{path}.{k}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    nulls(json, String::new(), &mut found);
+    for path in found {
+        assert!(
+            [".plan", ".file", ".provider.source", ".file.service"].contains(&path.as_str()),
+            "{what}: null at {path}"
+        );
+    }
+}
+
+#[test]
+fn matrix_json_never_has_null_where_a_list_is_expected() {
+    let cases: [&[&str]; 6] = [
+        &["matrix", "sysbee"],
+        &["matrix", "cegedim-cloud"],
+        &["matrix", "cegedim-cloud", "--plan", "on-request"],
+        &["matrix", "cegedim-cloud", "--product", "kafka"],
+        &["matrix", "fixtures/clean/billing/raci.yaml"],
+        &["matrix", "fixtures/codes/unowned-duty/raci.yaml"],
+    ];
+    for args in cases {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        let out = here(&all);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_lists_are_lists(&args.join(" "), &json);
+    }
+    // A row that names no plan is on every plan of its provider: none for Sysbee.
+    let plans_of = |provider: &str| -> Vec<Value> {
+        let json: Value =
+            serde_json::from_slice(&here(&["matrix", provider, "--format", "json"]).stdout)
+                .unwrap();
+        json["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["plans"].clone())
+            .collect()
+    };
+    assert!(
+        plans_of("sysbee")
+            .iter()
+            .all(|p| p == &serde_json::json!([]))
+    );
+    for plans in plans_of("cegedim-cloud") {
+        let plans = plans.as_array().unwrap();
+        assert!(!plans.is_empty());
+        assert!(
+            plans
+                .iter()
+                .all(|p| p == "self-service" || p == "on-request")
+        );
+    }
+}
