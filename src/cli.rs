@@ -40,7 +40,12 @@ pub enum Command {
     /// Print the resolved settings and where each came from (default, config file, command
     /// line); takes the same flags as `check`
     Config(CheckArgs),
-    /// Explain a diagnostic code, or an activity of a provider's matrix
+    /// Explain a code, a provider or an activity; with no argument, list every code
+    ///
+    /// A diagnostic code: what it means, an example and the fix. A provider: its activities,
+    /// with both parties' roles. An activity: its title, plans, roles, the source's comment
+    /// and the evidence rules that look for it. With no argument: every diagnostic code, its
+    /// default severity and one line on it.
     Explain(ExplainArgs),
     /// List every provider with its plans, products, offerings and activity count
     Providers(PackArgs),
@@ -74,10 +79,11 @@ pub struct PackArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ExplainArgs {
-    /// A diagnostic code (`claims-provider-duty`), PROVIDER/ACTIVITY-ID
-    /// (`sysbee/server-os-patching`) or ACTIVITY-ID (`security-patches`)
+    /// A diagnostic code (`claims-provider-duty`), a provider (`sysbee`), PROVIDER/ACTIVITY-ID
+    /// (`sysbee/server-os-patching`) or ACTIVITY-ID (`security-patches`); leave it out to list
+    /// every diagnostic code
     #[arg(value_name = "WHAT")]
-    pub what: String,
+    pub what: Option<String>,
 
     #[command(flatten)]
     pub packs: PackArgs,

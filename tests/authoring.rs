@@ -650,6 +650,128 @@ fn completions_and_manpage() {
     assert!(man.contains("matrix"));
 }
 
+/// Every activity of a provider: (id, title), in pack order.
+fn pack_titles(provider: &str) -> Vec<(String, String)> {
+    let json: Value =
+        serde_json::from_slice(&here(&["matrix", provider, "--format", "json"]).stdout).unwrap();
+    json["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap().to_owned(),
+                a["title"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn explain_without_an_argument_lists_every_code_with_its_default_severity() {
+    // No pack is needed: a broken config file does not stand in the way.
+    let dir = repo(&[("raci-lint.yaml", "unknown-key: 1\n")]);
+    let out = raci(dir.path(), &["explain"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&out);
+    let listed: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(listed.len(), Code::ALL.len(), "{text}");
+    for (code, words) in Code::ALL.iter().zip(&listed) {
+        assert_eq!(words[0], code.as_str());
+        assert_eq!(words[1], code.default_severity().as_str());
+        assert_eq!(words[2..].join(" "), code.summary());
+    }
+    assert!(text.contains("\n`raci-lint explain CODE` tells more about one"));
+}
+
+#[test]
+fn explain_a_provider_lists_its_activities_with_both_parties_roles() {
+    let shown = |letters: &str| {
+        if letters.is_empty() {
+            "-".to_owned()
+        } else {
+            letters.replace(", ", " ")
+        }
+    };
+    for provider in ["sysbee", "cegedim-cloud"] {
+        let out = here(&["explain", provider]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let text = stdout(&out);
+        let lines: Vec<&str> = text.lines().collect();
+        let titles = pack_titles(provider);
+        for ((id, provider_roles, customer_roles), (_, title)) in
+            pack_rows(provider).iter().zip(&titles)
+        {
+            // The roles, then the id whole on one line; the title on the next.
+            let expected = format!("{} {} {id}", shown(provider_roles), shown(customer_roles));
+            let at = lines
+                .iter()
+                .position(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") == expected)
+                .unwrap_or_else(|| panic!("{provider}: no line `{expected}` in\n{text}"));
+            let next = lines[at + 1].trim();
+            assert!(
+                title.starts_with(next) || next.starts_with(title.as_str()),
+                "{provider}/{id}: {next:?} is not the start of {title:?}"
+            );
+        }
+        assert!(text.ends_with(&format!(
+            "`raci-lint explain {provider}/ACTIVITY-ID` tells more about one activity.\n"
+        )));
+        for line in text.lines() {
+            assert!(line.chars().count() <= 80, "{provider}: {line:?}");
+        }
+    }
+    let text = stdout(&here(&["explain", "cegedim-cloud"]));
+    assert!(
+        text.contains("  plans: self-service, on-request\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Modify configurations (on-request only)\n"),
+        "{text}"
+    );
+
+    // A misspelt provider, or a misspelt provider before an activity: did-you-mean.
+    for (written, meant) in [
+        ("sysbe", "sysbee"),
+        ("cegedim-clod/usage", "cegedim-cloud/usage"),
+    ] {
+        let out = here(&["explain", written]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "`{written}` is not a diagnostic code, a provider or an activity id"
+            )) && stderr.contains(&format!("did you mean `{meant}`?")),
+            "{stderr}"
+        );
+    }
+
+    // A user pack's provider, named like an activity of Sysbee: both are pointed out.
+    let dir = repo(&[(
+        "packs/local-backup.yaml",
+        "provider: { id: local-backup, name: Backup team }\nactivities:\n  - { id: restore-tests, title: Restore tests, category: ops, provider: [R, A], customer: [I] }\n",
+    )]);
+    let out = raci(dir.path(), &["explain", "local-backup", "--packs", "packs"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("local-backup (Backup team): 1 activity, 0 customer duties\n"),
+        "{text}"
+    );
+    assert!(text.contains("restore-tests\n"), "{text}");
+    assert!(
+        text.contains(
+            "`local-backup` is also an activity of Sysbee: `raci-lint explain sysbee/local-backup`"
+        ),
+        "{text}"
+    );
+}
+
 /// Checks that every list-typed field of a `matrix --format json` report is a list of strings,
 /// and that `null` appears only where a single value is unknown.
 fn assert_lists_are_lists(what: &str, json: &Value) {

@@ -194,7 +194,10 @@ pub fn run(mode: crate::cli::Mode, width: u16) -> Result<Output, Refusal> {
         None => Output::Stdout(text),
     };
     match mode {
-        Mode::Explain(args) => explain::run(&args.what, &packs(&args.packs)?).map(Output::Stdout),
+        Mode::Explain(args) => match args.what.as_deref() {
+            None => Ok(Output::Stdout(explain::codes_text())),
+            Some(what) => explain::run(what, &packs(&args.packs)?).map(Output::Stdout),
+        },
         Mode::Providers(args) => Ok(Output::Stdout(providers::run(&packs(&args)?))),
         Mode::Matrix(args) => {
             let packs = packs(&args.packs)?;
