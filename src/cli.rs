@@ -54,6 +54,10 @@ pub enum Command {
     /// Write an ownership file listing every duty of a plan and products, to fill in
     Init(InitArgs),
     /// Print the JSON Schema of a file kind, for editors (yaml-language-server)
+    ///
+    /// The ownership schema also names the providers of the packs in force (built-in, the
+    /// config file's `packs`, `--packs`) and, per provider, its plans, products, offerings and
+    /// activity ids, so that editors complete and check them.
     Schema(SchemaArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
@@ -170,6 +174,10 @@ pub struct SchemaArgs {
     /// Which file kind
     #[arg(value_enum)]
     pub kind: SchemaKind,
+
+    // Where `schema ownership` finds the providers it names.
+    #[command(flatten)]
+    pub packs: PackArgs,
 }
 
 #[derive(Debug, Clone, Args)]

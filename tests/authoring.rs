@@ -495,11 +495,30 @@ fn yaml_value(path: &Path) -> Value {
 }
 
 fn schema(kind: &str) -> jsonschema::Validator {
-    let out = here(&["schema", kind]);
-    assert_eq!(out.status.code(), Some(0));
+    schema_with(&["schema", kind])
+}
+
+/// The schema `raci-lint ARGS` prints, compiled.
+fn schema_with(args: &[&str]) -> jsonschema::Validator {
+    let out = here(args);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
     let schema: Value = serde_json::from_slice(&out.stdout).unwrap();
     jsonschema::validator_for(&schema).expect("a valid JSON Schema")
 }
+
+/// The user pack of fixtures/codes/pack-user, which its ownership file needs.
+const USER_PACKS: &str = "fixtures/codes/pack-user/packs";
+
+/// Codes for what the ownership schema names (providers, plans, products, offerings and
+/// activity ids): a file with one of them must fail validation.
+const NAMED_BY_THE_SCHEMA: [&str; 6] = [
+    "unknown-provider",
+    "unknown-plan",
+    "missing-plan",
+    "unknown-product",
+    "unknown-offering",
+    "unknown-activity",
+];
 
 fn files_named(dir: &Path, pred: &dyn Fn(&Path) -> bool, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -515,7 +534,7 @@ fn files_named(dir: &Path, pred: &dyn Fn(&Path) -> bool, out: &mut Vec<std::path
 #[test]
 fn schemas_accept_every_valid_fixture_pack_and_config() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let ownership = schema("ownership");
+    let ownership = schema_with(&["schema", "ownership", "--packs", USER_PACKS]);
     let mut files = Vec::new();
     files_named(
         &root.join("fixtures"),
@@ -526,7 +545,7 @@ fn schemas_accept_every_valid_fixture_pack_and_config() {
         &mut files,
     );
     files.sort();
-    let mut checked = 0;
+    let (mut checked, mut rejected) = (0, 0);
     for file in &files {
         // A file raci-lint refuses as invalid-yaml, or whose only problem is one the schema
         // states to guide editors (two accountable teams, a waiver without a reason), is not
@@ -536,6 +555,8 @@ fn schemas_accept_every_valid_fixture_pack_and_config() {
             "--format",
             "json",
             "--no-evidence",
+            "--packs",
+            USER_PACKS,
             file.to_str().unwrap(),
         ]);
         let json: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -555,6 +576,15 @@ fn schemas_accept_every_valid_fixture_pack_and_config() {
             continue;
         }
         let value = yaml_value(file);
+        if codes.iter().any(|c| NAMED_BY_THE_SCHEMA.contains(c)) {
+            assert!(
+                !ownership.is_valid(&value),
+                "{} has {codes:?} yet validates",
+                file.display()
+            );
+            rejected += 1;
+            continue;
+        }
         let errors: Vec<String> = ownership
             .iter_errors(&value)
             .map(|e| e.to_string())
@@ -563,6 +593,7 @@ fn schemas_accept_every_valid_fixture_pack_and_config() {
         checked += 1;
     }
     assert!(checked >= 20, "only {checked} fixtures checked");
+    assert!(rejected >= 6, "only {rejected} fixtures rejected");
 
     let pack = schema("pack");
     let mut packs = vec![
@@ -650,6 +681,78 @@ fn completions_and_manpage() {
     assert!(man.contains("matrix"));
 }
 
+/// An ownership file given as YAML text, against `schema`.
+fn valid(schema: &jsonschema::Validator, text: &str) -> bool {
+    let value: Value = serde_saphyr::from_str(text).unwrap();
+    schema.is_valid(&value)
+}
+
+#[test]
+fn the_ownership_schema_names_providers_plans_products_offerings_and_activities() {
+    let out = here(&["schema", "ownership"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["properties"]["provider"]["enum"],
+        serde_json::json!(["cegedim-cloud", "sysbee"])
+    );
+    // One if/then per provider; activity ids are the only keys of `responsibilities`, each
+    // described by its title, as editors show them when completing.
+    let branches = json["allOf"].as_array().unwrap();
+    for (provider, titles) in [
+        ("sysbee", pack_titles("sysbee")),
+        ("cegedim-cloud", pack_titles("cegedim-cloud")),
+    ] {
+        let branch = branches
+            .iter()
+            .find(|b| b["if"]["properties"]["provider"]["const"] == provider)
+            .unwrap_or_else(|| panic!("no branch for {provider}"));
+        let responsibilities = &branch["then"]["properties"]["responsibilities"];
+        assert_eq!(responsibilities["additionalProperties"], false);
+        let properties = responsibilities["properties"].as_object().unwrap();
+        assert_eq!(properties.len(), titles.len(), "{provider}");
+        for (id, title) in &titles {
+            assert_eq!(properties[id]["description"], *title, "{provider}/{id}");
+        }
+    }
+
+    let ownership = schema("ownership");
+    for good in [
+        "provider: sysbee\noffering: managed-magento\nresponsibilities:\n  web-application-security: webteam\n  server-os-patching: { informed: ops }\n",
+        "provider: cegedim-cloud\nplan: self-service\nproducts: [kubernetes]\nresponsibilities:\n  usage: platform\n  kubernetes/add-node: platform\n",
+        "provider: cegedim-cloud\nplan: on-request\n",
+    ] {
+        assert!(valid(&ownership, good), "{good}");
+    }
+    for bad in [
+        // A misspelt activity id, and another provider's activity.
+        "provider: sysbee\nresponsibilities:\n  server-os-patchin: ops\n",
+        "provider: sysbee\nresponsibilities:\n  kubernetes/add-node: ops\n",
+        // A plan cegedim.cloud does not have, no plan at all, and a plan where there are none.
+        "provider: cegedim-cloud\nplan: self-servce\n",
+        "provider: cegedim-cloud\nresponsibilities:\n  usage: platform\n",
+        "provider: sysbee\nplan: self-service\n",
+        // Unknown products and offerings, and products or offerings where there are none.
+        "provider: cegedim-cloud\nplan: self-service\nproducts: [kubernets]\n",
+        "provider: sysbee\nproducts: [kubernetes]\n",
+        "provider: sysbee\noffering: managed-azure\n",
+        "provider: cegedim-cloud\nplan: self-service\noffering: managed-aws\n",
+        "provider: sysbe\n",
+    ] {
+        assert!(!valid(&ownership, bad), "{bad}");
+    }
+
+    // User packs are named too.
+    let with_user_packs = schema_with(&["schema", "ownership", "--packs", USER_PACKS]);
+    let acme =
+        "provider: acme-platform\nplan: premium\nresponsibilities:\n  app-deployment: team\n";
+    assert!(valid(&with_user_packs, acme));
+    assert!(!valid(&ownership, acme));
+    assert!(!valid(
+        &with_user_packs,
+        "provider: acme-platform\nplan: premium\nresponsibilities:\n  app-deploymnet: team\n"
+    ));
+}
+
 /// Every activity of a provider: (id, title), in pack order.
 fn pack_titles(provider: &str) -> Vec<(String, String)> {
     let json: Value =
@@ -665,6 +768,16 @@ fn pack_titles(provider: &str) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+#[test]
+fn only_the_ownership_schema_needs_the_packs_of_the_config_file() {
+    let dir = repo(&[("raci-lint.yaml", "packs: [missing/]\nunknown-key: 1\n")]);
+    let out = raci(dir.path(), &["schema", "config"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = raci(dir.path(), &["schema", "ownership"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the config file has a problem"));
 }
 
 #[test]

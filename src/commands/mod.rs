@@ -235,7 +235,15 @@ pub fn run(mode: crate::cli::Mode, width: u16) -> Result<Output, Refusal> {
                 }
             })
         }
-        Mode::Schema(args) => Ok(Output::Stdout(schema::run(args.kind))),
+        Mode::Schema(args) => {
+            // Only the ownership schema names providers; the others need no pack (and a broken
+            // config file must not stop `schema config`, which helps to mend it).
+            let packs = match args.kind {
+                crate::cli::SchemaKind::Ownership => Some(packs(&args.packs)?),
+                _ => None,
+            };
+            Ok(Output::Stdout(schema::run(args.kind, packs.as_ref())))
+        }
         Mode::Completions(args) => {
             let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
             let mut buf = Vec::new();
