@@ -995,3 +995,109 @@ fn matrix_json_never_has_null_where_a_list_is_expected() {
         );
     }
 }
+
+/// The text lines between `.nf` and `.fi`, with roff's escapes undone.
+fn unfilled_blocks(roff: &str) -> Vec<Vec<String>> {
+    let unescape = |line: &str| {
+        line.replace("\\*(Aq", "'")
+            .replace("\\-", "-")
+            .replace("\\&", "")
+            .replace("\\\\", "\\")
+    };
+    let mut blocks = Vec::new();
+    let mut current: Option<Vec<String>> = None;
+    for line in roff.lines() {
+        match (line, current.as_mut()) {
+            (".nf", None) => current = Some(Vec::new()),
+            (".fi", Some(_)) => blocks.extend(current.take()),
+            (_, Some(block)) => block.push(unescape(line)),
+            _ => {}
+        }
+    }
+    blocks
+}
+
+#[test]
+fn the_manpage_keeps_the_examples_verbatim_and_points_to_no_missing_page() {
+    use clap::CommandFactory;
+    let out = here(&["manpage"]);
+    assert_eq!(out.status.code(), Some(0));
+    let man = stdout(&out);
+
+    // No `name(1)` reference: there is one page, this one.
+    let bytes = man.as_bytes();
+    for (i, window) in bytes.windows(3).enumerate() {
+        if window[0] == b'(' && window[1].is_ascii_digit() && window[2] == b')' && i > 0 {
+            assert!(
+                !bytes[i - 1].is_ascii_alphanumeric(),
+                "a reference to another page: {}",
+                &man[i.saturating_sub(30)..i + 3]
+            );
+        }
+    }
+    assert!(!man.contains(".SH SEE ALSO"));
+
+    // The examples of `--help`, line for line, set without filling.
+    let command = raci_lint::cli::Cli::command();
+    let examples = command.get_after_help().unwrap().to_string();
+    let expected: Vec<&str> = examples
+        .strip_prefix("Examples:\n")
+        .unwrap()
+        .trim_end()
+        .lines()
+        .collect();
+    assert!(expected.len() >= 5);
+    assert!(
+        unfilled_blocks(&man).iter().any(|block| *block == expected),
+        "no .nf block holds {expected:#?} in\n{man}"
+    );
+    assert!(man.contains("\n.SH EXAMPLES\n.nf\n"));
+
+    // Every subcommand is a subsection of this page, with its own options.
+    for sub in command.get_subcommands() {
+        assert!(
+            man.contains(&format!(".SS \"raci-lint {}\"\n", sub.get_name())),
+            "{}",
+            sub.get_name()
+        );
+    }
+    let matrix = &man[man.find(".SS \"raci-lint matrix\"").unwrap()..];
+    let matrix = &matrix[..matrix.find(".SS \"raci-lint init\"").unwrap()];
+    assert!(matrix.contains("\\fB\\-\\-plan\\fR"), "{matrix}");
+    // The page carries the package version, the same for every build of a release.
+    assert!(man.contains(&format!(
+        ".TH raci-lint 1  \"raci-lint {}\"",
+        env!("CARGO_PKG_VERSION")
+    )));
+
+    // Through groff, when it is installed: no warning, and the examples as `--help` has them.
+    let Ok(groff) = Command::new("groff")
+        .args(["-man", "-Tutf8", "-ww", "-P-cbou"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    else {
+        return;
+    };
+    let rendered = {
+        use std::io::Write;
+        let mut groff = groff;
+        groff
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(man.as_bytes())
+            .unwrap();
+        groff.wait_with_output().unwrap()
+    };
+    assert!(rendered.status.success());
+    assert_eq!(String::from_utf8_lossy(&rendered.stderr), "");
+    let text = String::from_utf8_lossy(&rendered.stdout).replace(['\u{2010}', '\u{2212}'], "-");
+    for line in expected.iter().filter(|l| !l.is_empty()) {
+        assert!(
+            text.lines().any(|l| l.trim() == line.trim()),
+            "groff lost {line:?}:\n{text}"
+        );
+    }
+}

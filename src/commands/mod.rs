@@ -1,9 +1,10 @@
-//! The authoring and audit commands (`explain`, `providers`, `matrix`, `init`, `schema`): each
-//! turns its arguments and the packs in force into text, or refuses with a [`Refusal`]. They
-//! never write: `main` hands their text to `render`.
+//! The authoring and audit commands (`explain`, `providers`, `matrix`, `init`, `schema`,
+//! `manpage`): each turns its arguments and the packs in force into text, or refuses with a
+//! [`Refusal`]. They never write: `main` hands their text to `render`.
 
 pub mod explain;
 pub mod init;
+pub mod manpage;
 pub mod matrix;
 pub mod providers;
 pub mod schema;
@@ -252,11 +253,9 @@ pub fn run(mode: crate::cli::Mode, width: u16) -> Result<Output, Refusal> {
         }
         Mode::Manpage => {
             let command = <crate::cli::Cli as clap::CommandFactory>::command();
-            let mut buf = Vec::new();
-            clap_mangen::Man::new(command)
-                .render(&mut buf)
-                .map_err(|e| Refusal::new(format!("cannot render the manual page: {e}")))?;
-            Ok(Output::Stdout(String::from_utf8_lossy(&buf).into_owned()))
+            manpage::render(command)
+                .map(Output::Stdout)
+                .map_err(|e| Refusal::new(format!("cannot render the manual page: {e}")))
         }
         Mode::Check(_) | Mode::Config(_) => {
             Err(Refusal::new("check and config are not authoring commands"))
