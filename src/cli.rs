@@ -18,7 +18,8 @@ Exit status: 0 no error, 1 error findings, 2 usage, configuration, pack or I/O e
 #[derive(Debug, Parser)]
 #[command(
     name = "raci-lint",
-    version,
+    // The package version, and the commit when built from a git checkout (build.rs).
+    version = env!("RACI_LINT_VERSION"),
     about,
     after_help = EXAMPLES,
     args_conflicts_with_subcommands = true,

@@ -1101,3 +1101,141 @@ fn the_manpage_keeps_the_examples_verbatim_and_points_to_no_missing_page() {
         );
     }
 }
+
+/// The short hash of this checkout's HEAD, when the crate is built from its own git checkout.
+fn checkout_commit() -> Option<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let git = |args: &[&str]| -> Option<String> {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    if Path::new(&top).canonicalize().ok()? != root.canonicalize().ok()? {
+        return None;
+    }
+    git(&["rev-parse", "--short", "HEAD"])
+}
+
+#[test]
+fn version_names_the_commit_when_built_from_a_git_checkout() {
+    let version = env!("CARGO_PKG_VERSION");
+    for flag in ["--version", "-V"] {
+        let out = here(&[flag]);
+        assert_eq!(out.status.code(), Some(0));
+        let text = stdout(&out);
+        assert!(text.starts_with(&format!("raci-lint {version}")), "{text}");
+        match checkout_commit() {
+            Some(hash) => assert_eq!(text, format!("raci-lint {version} ({hash})\n")),
+            None => assert_eq!(text, format!("raci-lint {version}\n")),
+        }
+    }
+}
+
+/// The build script this test binary was built with (the newest, if several builds are left).
+fn build_script() -> Option<std::path::PathBuf> {
+    let target = std::env::current_exe().ok()?.parent()?.parent()?.to_owned();
+    let mut scripts: Vec<(std::time::SystemTime, std::path::PathBuf)> =
+        std::fs::read_dir(target.join("build"))
+            .ok()?
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with("raci-lint-"))
+            .map(|e| e.path().join("build-script-build"))
+            .filter_map(|p| Some((p.metadata().ok()?.modified().ok()?, p)))
+            .collect();
+    scripts.sort();
+    scripts.pop().map(|(_, p)| p)
+}
+
+/// What the build script tells cargo, run for the crate at `dir` with `path` as PATH.
+fn run_build_script(script: &Path, dir: &Path, path: Option<&str>) -> String {
+    let mut command = Command::new(script);
+    command
+        .current_dir(dir)
+        .env("CARGO_MANIFEST_DIR", dir)
+        .env("CARGO_PKG_VERSION", "9.8.7");
+    if let Some(path) = path {
+        command.env("PATH", path);
+    }
+    let out = command.output().expect("run the build script");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_build_script_falls_back_to_the_bare_version_without_git() {
+    let Some(script) = build_script() else {
+        panic!("no build script under the target folder");
+    };
+    let version_line = |text: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix("cargo:rustc-env=RACI_LINT_VERSION="))
+            .map(str::to_owned)
+    };
+    // A crate tarball: no .git anywhere above.
+    let tarball = tempfile::tempdir().unwrap();
+    let text = run_build_script(&script, tarball.path(), None);
+    assert_eq!(version_line(&text).as_deref(), Some("9.8.7"), "{text}");
+    assert!(!text.contains(".git"), "{text}");
+    assert!(text.contains("cargo:rerun-if-changed=build.rs"), "{text}");
+
+    // This checkout, with no git program to ask.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = run_build_script(&script, root, Some(""));
+    assert_eq!(version_line(&text).as_deref(), Some("9.8.7"), "{text}");
+
+    // A repository of our own: the commit, and reruns only when HEAD or its branch moves
+    // (only files that exist are named, else cargo would rerun on every build).
+    let git = |dir: &Path, args: &[&str]| {
+        Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+    };
+    let repo = tempfile::tempdir().unwrap();
+    if git(repo.path(), &["init", "-q", "-b", "main"]).is_none() {
+        return; // no git here: the fallback above is all there is to see
+    }
+    git(
+        repo.path(),
+        &["commit", "-q", "--allow-empty", "-m", "first"],
+    )
+    .unwrap();
+    let hash = git(repo.path(), &["rev-parse", "--short", "HEAD"]).unwrap();
+    let hash = String::from_utf8_lossy(&hash.stdout).trim().to_owned();
+    let text = run_build_script(&script, repo.path(), None);
+    assert_eq!(
+        version_line(&text),
+        Some(format!("9.8.7 ({hash})")),
+        "{text}"
+    );
+    let watched: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("cargo:rerun-if-changed="))
+        .collect();
+    assert!(watched.iter().any(|p| p.ends_with("HEAD")), "{text}");
+    assert!(
+        watched.iter().any(|p| p.ends_with("refs/heads/main")),
+        "{text}"
+    );
+    for path in &watched {
+        assert!(
+            *path == "build.rs" || Path::new(path).exists(),
+            "{path} does not exist"
+        );
+    }
+
+    // The same crate as a folder inside another repository (vendored): not that repository's
+    // commit.
+    std::fs::create_dir(repo.path().join("vendored")).unwrap();
+    let text = run_build_script(&script, &repo.path().join("vendored"), None);
+    assert_eq!(version_line(&text).as_deref(), Some("9.8.7"), "{text}");
+}
