@@ -18,7 +18,8 @@ Exit status: 0 no error, 1 error findings, 2 usage, configuration, pack or I/O e
 #[derive(Debug, Parser)]
 #[command(
     name = "raci-lint",
-    version,
+    // The package version, and the commit when built from a git checkout (build.rs).
+    version = env!("RACI_LINT_VERSION"),
     about,
     after_help = EXAMPLES,
     args_conflicts_with_subcommands = true,
@@ -40,7 +41,12 @@ pub enum Command {
     /// Print the resolved settings and where each came from (default, config file, command
     /// line); takes the same flags as `check`
     Config(CheckArgs),
-    /// Explain a diagnostic code, or an activity of a provider's matrix
+    /// Explain a code, a provider or an activity; with no argument, list every code
+    ///
+    /// A diagnostic code: what it means, an example and the fix. A provider: its activities,
+    /// with both parties' roles. An activity: its title, plans, roles, the source's comment
+    /// and the evidence rules that look for it. With no argument: every diagnostic code, its
+    /// default severity and one line on it.
     Explain(ExplainArgs),
     /// List every provider with its plans, products, offerings and activity count
     Providers(PackArgs),
@@ -49,6 +55,10 @@ pub enum Command {
     /// Write an ownership file listing every duty of a plan and products, to fill in
     Init(InitArgs),
     /// Print the JSON Schema of a file kind, for editors (yaml-language-server)
+    ///
+    /// The ownership schema also names the providers of the packs in force (built-in, the
+    /// config file's `packs`, `--packs`) and, per provider, its plans, products, offerings and
+    /// activity ids, so that editors complete and check them.
     Schema(SchemaArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
@@ -74,10 +84,11 @@ pub struct PackArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ExplainArgs {
-    /// A diagnostic code (`claims-provider-duty`), PROVIDER/ACTIVITY-ID
-    /// (`sysbee/server-os-patching`) or ACTIVITY-ID (`security-patches`)
+    /// A diagnostic code (`claims-provider-duty`), a provider (`sysbee`), PROVIDER/ACTIVITY-ID
+    /// (`sysbee/server-os-patching`) or ACTIVITY-ID (`security-patches`); leave it out to list
+    /// every diagnostic code
     #[arg(value_name = "WHAT")]
-    pub what: String,
+    pub what: Option<String>,
 
     #[command(flatten)]
     pub packs: PackArgs,
@@ -164,6 +175,10 @@ pub struct SchemaArgs {
     /// Which file kind
     #[arg(value_enum)]
     pub kind: SchemaKind,
+
+    // Where `schema ownership` finds the providers it names.
+    #[command(flatten)]
+    pub packs: PackArgs,
 }
 
 #[derive(Debug, Clone, Args)]

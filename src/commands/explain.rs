@@ -1,6 +1,7 @@
-//! `raci-lint explain CODE | PROVIDER/ACTIVITY-ID | ACTIVITY-ID`: a code's meaning, example and
-//! fix (from `diag::explain`, the same place SARIF's help text comes from), or an activity's
-//! title, plans, both parties' roles, the source's comment and its evidence rules.
+//! `raci-lint explain [CODE | PROVIDER | PROVIDER/ACTIVITY-ID | ACTIVITY-ID]`: every code with
+//! its default severity (no argument); a code's meaning, example and fix (from `diag::explain`,
+//! the same place SARIF's help text comes from); a provider's activities with both parties'
+//! roles; or an activity's title, plans, roles, the source's comment and its evidence rules.
 
 use std::fmt::Write;
 
@@ -12,7 +13,8 @@ use crate::suggest;
 
 const WIDTH: usize = 80;
 
-/// The explanation of `what`, or a refusal with did-you-mean.
+/// The explanation of `what`, or a refusal with did-you-mean. With no argument, the command
+/// prints [`codes_text`], which needs no pack.
 pub fn run(what: &str, packs: &Packs) -> Result<String, Refusal> {
     if let Some(code) = Code::from_name(what) {
         return Ok(code_text(code));
@@ -34,6 +36,20 @@ pub fn run(what: &str, packs: &Packs) -> Result<String, Refusal> {
         .values()
         .filter_map(|pack| pack.activity(what).map(|a| (&**pack, a)))
         .collect();
+    if let Some(pack) = packs.get(what) {
+        let mut out = provider_text(pack);
+        // A user pack may name its provider like an activity of another: say how to get it.
+        for (other, activity) in &found {
+            let _ = writeln!(
+                out,
+                "\n`{what}` is also an activity of {}: `raci-lint explain {}/{}`",
+                other.name,
+                other.id(),
+                activity.id()
+            );
+        }
+        return Ok(out);
+    }
     match found.as_slice() {
         [] => Err(not_found(what, packs)),
         [(pack, activity)] => Ok(activity_text(pack, activity)),
@@ -59,18 +75,166 @@ pub fn run(what: &str, packs: &Packs) -> Result<String, Refusal> {
 fn not_found(what: &str, packs: &Packs) -> Refusal {
     let mut names: Vec<String> = Code::ALL.iter().map(|c| c.as_str().to_owned()).collect();
     for pack in packs.by_id.values() {
+        names.push(pack.id().to_owned());
         for activity in &pack.activities {
             names.push(activity.id().to_owned());
             names.push(format!("{}/{}", pack.id(), activity.id()));
         }
     }
     let help = suggest::hint(what, names.iter().map(String::as_str)).unwrap_or_else(|| {
-        "give a diagnostic code (`raci-lint --help` shows where they are listed), an activity id, or PROVIDER/ACTIVITY-ID; `raci-lint matrix PROVIDER` lists the activities".to_owned()
+        "give a diagnostic code, a provider, an activity id or PROVIDER/ACTIVITY-ID; `raci-lint explain` lists the codes, `raci-lint providers` the providers".to_owned()
     });
     Refusal::new(format!(
-        "`{what}` is neither a diagnostic code nor an activity id"
+        "`{what}` is not a diagnostic code, a provider or an activity id"
     ))
     .help(help)
+}
+
+/// Every code, one line each: name, default severity, summary.
+pub fn codes_text() -> String {
+    let name_width = Code::ALL
+        .iter()
+        .map(|c| c.as_str().len())
+        .max()
+        .unwrap_or(0);
+    let severity_width = Code::ALL
+        .iter()
+        .map(|c| c.default_severity().as_str().len())
+        .max()
+        .unwrap_or(0);
+    let mut out = "Every diagnostic code, its default severity and what it means:\n\n".to_owned();
+    for code in Code::ALL {
+        let _ = writeln!(
+            out,
+            "  {:<name_width$}  {:<severity_width$}  {}",
+            code.as_str(),
+            code.default_severity().as_str(),
+            code.summary()
+        );
+    }
+    // The command on a line of its own, so that it is never split.
+    out.push_str("\n`raci-lint explain CODE` tells more about one, with an example and the fix.\n");
+    out.push_str("The config file's `severity` map changes a code's severity.\n");
+    out
+}
+
+/// A provider: what it offers, then each activity with both parties' roles, by category.
+pub fn provider_text(pack: &Pack) -> String {
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let duties = pack.activities.iter().filter(|a| a.is_duty()).count();
+    let mut out = format!(
+        "{} ({}): {}, {}\n",
+        pack.id(),
+        pack.name,
+        count(pack.activities.len(), "activity", "activities"),
+        count(duties, "customer duty", "customer duties"),
+    );
+    if let Some(source) = &pack.description {
+        out.push_str(&hanging("  source: ", source, 4, WIDTH));
+    }
+    for (what, named) in [
+        ("plans", &pack.plans),
+        ("products", &pack.products),
+        ("offerings", &pack.offerings),
+    ] {
+        if !named.is_empty() {
+            let ids: Vec<&str> = named.iter().map(|n| n.id.value.as_str()).collect();
+            out.push_str(&hanging(&format!("  {what}: "), &ids.join(", "), 4, WIDTH));
+        }
+    }
+    out.push('\n');
+    out.push_str(&wrap(
+        "Roles: R Responsible, A Accountable, C Consulted, I Informed. A customer R or A is a duty: an ownership file names a team for it.",
+        WIDTH,
+        "",
+    ));
+    // The provider's column is headed by its name, unless a long name would push the titles
+    // off the line.
+    let heading = if pack.name.chars().count() <= 16 {
+        pack.name.as_str()
+    } else {
+        "provider"
+    };
+    let provider_width = heading.chars().count().max(7);
+    let customer_width = "customer".len();
+    let columns = |provider: &str, customer: &str| {
+        format!("  {provider:<provider_width$}  {customer:<customer_width$}  ")
+    };
+    out.push('\n');
+    out.push_str(&columns(heading, "customer"));
+    out.push_str("activity id, then its title\n");
+    // By category in the pack's order, as `matrix` groups them.
+    let mut groups: Vec<(&str, Vec<&Activity>)> = Vec::new();
+    for activity in &pack.activities {
+        match groups.iter_mut().find(|(c, _)| *c == activity.category) {
+            Some((_, members)) => members.push(activity),
+            None => groups.push((&activity.category, vec![activity])),
+        }
+    }
+    for (category, members) in &groups {
+        let _ = writeln!(out, "\n  [{category}]");
+        for activity in members {
+            let prefix = columns(
+                &role_letters(activity.provider.value),
+                &role_letters(activity.customer.value),
+            );
+            let _ = writeln!(out, "{prefix}{}", activity.id());
+            let mut title = activity.title.clone();
+            if let Some(plans) = &activity.plans
+                && plans.value.len() < pack.plans.len()
+            {
+                let ids: Vec<&str> = plans.value.iter().map(|p| p.value.as_str()).collect();
+                let _ = write!(title, " ({} only)", ids.join(", "));
+            }
+            let indent = " ".repeat(prefix.chars().count());
+            out.push_str(&hanging(&indent, &title, indent.len(), WIDTH));
+        }
+    }
+    if pack.activities.is_empty() {
+        out.push_str("\n  (no activities)\n");
+    }
+    // On a line of its own, so that the command is never split.
+    let _ = writeln!(
+        out,
+        "\n`raci-lint explain {}/ACTIVITY-ID` tells more about one activity.",
+        pack.id()
+    );
+    out
+}
+
+/// "R A", or "-" for no role.
+fn role_letters(set: RoleSet) -> String {
+    if set.is_empty() {
+        "-".to_owned()
+    } else {
+        set.letters().replace(", ", " ")
+    }
+}
+
+/// `text` after `prefix`, word-wrapped to `width` with the next lines indented by `indent`.
+/// Words are never broken, so an id stays whole even when it is longer than the line.
+fn hanging(prefix: &str, text: &str, indent: usize, width: usize) -> String {
+    let indent = " ".repeat(indent);
+    let mut out = prefix.to_owned();
+    let mut column = prefix.chars().count();
+    let mut first = true;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if !first && column + 1 + len > width {
+            out.push('\n');
+            out.push_str(&indent);
+            column = indent.len();
+        } else if !first {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += len;
+        first = false;
+    }
+    out.push('\n');
+    out
 }
 
 /// A code: default severity and summary, then meaning, example and fix.

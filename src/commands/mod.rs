@@ -1,9 +1,10 @@
-//! The authoring and audit commands (`explain`, `providers`, `matrix`, `init`, `schema`): each
-//! turns its arguments and the packs in force into text, or refuses with a [`Refusal`]. They
-//! never write: `main` hands their text to `render`.
+//! The authoring and audit commands (`explain`, `providers`, `matrix`, `init`, `schema`,
+//! `manpage`): each turns its arguments and the packs in force into text, or refuses with a
+//! [`Refusal`]. They never write: `main` hands their text to `render`.
 
 pub mod explain;
 pub mod init;
+pub mod manpage;
 pub mod matrix;
 pub mod providers;
 pub mod schema;
@@ -194,7 +195,10 @@ pub fn run(mode: crate::cli::Mode, width: u16) -> Result<Output, Refusal> {
         None => Output::Stdout(text),
     };
     match mode {
-        Mode::Explain(args) => explain::run(&args.what, &packs(&args.packs)?).map(Output::Stdout),
+        Mode::Explain(args) => match args.what.as_deref() {
+            None => Ok(Output::Stdout(explain::codes_text())),
+            Some(what) => explain::run(what, &packs(&args.packs)?).map(Output::Stdout),
+        },
         Mode::Providers(args) => Ok(Output::Stdout(providers::run(&packs(&args)?))),
         Mode::Matrix(args) => {
             let packs = packs(&args.packs)?;
@@ -232,7 +236,15 @@ pub fn run(mode: crate::cli::Mode, width: u16) -> Result<Output, Refusal> {
                 }
             })
         }
-        Mode::Schema(args) => Ok(Output::Stdout(schema::run(args.kind))),
+        Mode::Schema(args) => {
+            // Only the ownership schema names providers; the others need no pack (and a broken
+            // config file must not stop `schema config`, which helps to mend it).
+            let packs = match args.kind {
+                crate::cli::SchemaKind::Ownership => Some(packs(&args.packs)?),
+                _ => None,
+            };
+            Ok(Output::Stdout(schema::run(args.kind, packs.as_ref())))
+        }
         Mode::Completions(args) => {
             let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
             let mut buf = Vec::new();
@@ -241,11 +253,9 @@ pub fn run(mode: crate::cli::Mode, width: u16) -> Result<Output, Refusal> {
         }
         Mode::Manpage => {
             let command = <crate::cli::Cli as clap::CommandFactory>::command();
-            let mut buf = Vec::new();
-            clap_mangen::Man::new(command)
-                .render(&mut buf)
-                .map_err(|e| Refusal::new(format!("cannot render the manual page: {e}")))?;
-            Ok(Output::Stdout(String::from_utf8_lossy(&buf).into_owned()))
+            manpage::render(command)
+                .map(Output::Stdout)
+                .map_err(|e| Refusal::new(format!("cannot render the manual page: {e}")))
         }
         Mode::Check(_) | Mode::Config(_) => {
             Err(Refusal::new("check and config are not authoring commands"))

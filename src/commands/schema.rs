@@ -4,6 +4,11 @@
 //! validate every fixture, the built-in packs and `init`'s output against these schemas.
 //! Where the contract says a rule is a finding rather than `invalid-yaml` (one accountable
 //! team, a waiver's reason), the schema still states it, to guide editors.
+//!
+//! The ownership schema also names what the packs in force define, so that editors complete
+//! and check ids: the providers (an enum on `provider`), and per provider (`if`/`then` on
+//! `provider`) its plans, products and offerings (enums) and its activity ids as the only
+//! property names of `responsibilities`, each described by its title.
 
 #![allow(dead_code)]
 
@@ -13,6 +18,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
 use crate::cli::SchemaKind;
 use crate::diag::Code;
+use crate::model::pack::Named as Defined;
+use crate::model::{Pack, Packs};
 
 const KEBAB: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
 const ACTIVITY_ID: &str = "^([a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$";
@@ -300,8 +307,107 @@ fn null(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "const": null })
 }
 
-/// The schema of `kind`, as pretty JSON.
-pub fn run(kind: SchemaKind) -> String {
+/// What the packs in force define, added to the ownership schema: the provider ids as an enum,
+/// and one `if`/`then` per provider.
+fn name_providers(schema: &mut serde_json::Value, packs: &Packs) {
+    use serde_json::{Value, json};
+    let ids: Vec<&str> = packs.ids().collect();
+    let names: Vec<String> = packs
+        .by_id
+        .values()
+        .map(|p| format!("{} ({})", p.id(), p.name))
+        .collect();
+    if let Some(provider) = schema.pointer_mut("/properties/provider") {
+        provider["enum"] = json!(ids);
+        provider["description"] = json!(format!(
+            "The provider id, one of the rule packs in force: {}.",
+            names.join(", ")
+        ));
+    }
+    let branches: Vec<Value> = packs.by_id.values().map(|p| provider_branch(p)).collect();
+    if !branches.is_empty() {
+        schema["allOf"] = Value::Array(branches);
+    }
+}
+
+/// `if provider is this pack's id, then` its plans, products, offerings and activities.
+fn provider_branch(pack: &Pack) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    // "self-service (Self Service), on-request (On Request)", for the descriptions.
+    let listed = |named: &[Defined]| -> String {
+        named
+            .iter()
+            .map(|n| format!("{} ({})", n.id.value, n.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let ids =
+        |named: &[Defined]| -> Vec<String> { named.iter().map(|n| n.id.value.clone()).collect() };
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    if pack.plans.is_empty() {
+        properties.insert("plan".into(), Value::Bool(false));
+    } else {
+        properties.insert(
+            "plan".into(),
+            json!({
+                "enum": ids(&pack.plans),
+                "description": format!("{}'s plans: {}.", pack.name, listed(&pack.plans)),
+            }),
+        );
+        required.push("plan");
+    }
+    if pack.products.is_empty() {
+        properties.insert(
+            "products".into(),
+            json!({ "maxItems": 0, "description": format!("{} has no products.", pack.name) }),
+        );
+    } else {
+        properties.insert(
+            "products".into(),
+            json!({
+                "items": { "enum": ids(&pack.products) },
+                "description": format!("{}'s products: {}.", pack.name, listed(&pack.products)),
+            }),
+        );
+    }
+    if pack.offerings.is_empty() {
+        properties.insert("offering".into(), Value::Bool(false));
+    } else {
+        properties.insert(
+            "offering".into(),
+            json!({
+                "enum": ids(&pack.offerings),
+                "description": format!("{}'s offerings: {}.", pack.name, listed(&pack.offerings)),
+            }),
+        );
+    }
+    let activities: Map<String, Value> = pack
+        .activities
+        .iter()
+        .map(|a| {
+            (
+                a.id().to_owned(),
+                json!({ "$ref": "#/$defs/Declaration", "description": a.title }),
+            )
+        })
+        .collect();
+    properties.insert(
+        "responsibilities".into(),
+        json!({ "properties": activities, "additionalProperties": false }),
+    );
+    let mut then = json!({ "properties": properties });
+    if !required.is_empty() {
+        then["required"] = json!(required);
+    }
+    json!({
+        "if": { "properties": { "provider": { "const": pack.id() } }, "required": ["provider"] },
+        "then": then,
+    })
+}
+
+/// The schema of `kind`, as pretty JSON. The ownership schema names what `packs` define.
+pub fn run(kind: SchemaKind, packs: Option<&Packs>) -> String {
     let schema = match kind {
         SchemaKind::Ownership => schemars::schema_for!(Ownership),
         SchemaKind::Pack => schemars::schema_for!(PackFile),
@@ -309,6 +415,9 @@ pub fn run(kind: SchemaKind) -> String {
     };
     let mut value = schema.to_value();
     no_null(&mut value);
+    if let Some(packs) = packs {
+        name_providers(&mut value, packs);
+    }
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text

@@ -266,10 +266,12 @@ pub fn json(m: &Matrix<'_>) -> String {
             if let Some(p) = &a.product {
                 o.insert("product".into(), json!(p.value));
             }
-            let plans: Option<Vec<&str>> = a
-                .plans
-                .as_ref()
-                .map(|p| p.value.iter().map(|p| p.value.as_str()).collect());
+            // The plans the row is on: a row that names none is on every plan of the pack
+            // (none, for a provider without plans). Never null: lists are always lists.
+            let plans: Vec<&str> = match &a.plans {
+                Some(p) => p.value.iter().map(|p| p.value.as_str()).collect(),
+                None => m.pack.plans.iter().map(|p| p.id.value.as_str()).collect(),
+            };
             o.insert("plans".into(), json!(plans));
             o.insert("provider".into(), role_list(a.provider.value));
             o.insert("customer".into(), role_list(a.customer.value));
@@ -280,10 +282,17 @@ pub fn json(m: &Matrix<'_>) -> String {
                 o.insert("overrides".into(), json!(ov.value));
             }
             if m.file.is_some() {
-                let teams: Map<String, Value> = row
-                    .teams
+                // Every role, with the teams holding it: `[]` when none does.
+                let teams: Map<String, Value> = Role::ALL
                     .iter()
-                    .map(|(role, t)| (role.key().to_owned(), json!(t)))
+                    .map(|role| {
+                        let held: &[String] = row
+                            .teams
+                            .iter()
+                            .find(|(r, _)| r == role)
+                            .map_or(&[], |(_, t)| t.as_slice());
+                        (role.key().to_owned(), json!(held))
+                    })
                     .collect();
                 o.insert("teams".into(), Value::Object(teams));
                 o.insert("unowned".into(), role_list(row.unowned));
