@@ -28,7 +28,8 @@ seed baseline fixtures/baseline/*.json
 
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build
-for target in ownership pack evidence config baseline; do
+seed render $(find fixtures/bad -type f | sort)
+for target in ownership pack evidence config baseline render; do
     echo "fuzzing $target for ${seconds}s"
     cargo fuzz run "$target" "$corpus/$target" -- -max_total_time="$seconds" 2>&1 | tail -n 2
 done

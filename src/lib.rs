@@ -180,7 +180,8 @@ pub fn check(settings: &Settings) -> Report {
             .and_then(|source| load::ownership::load(&source));
         let mut waivers = None;
         let resolved = match file {
-            Ok(file) => {
+            Ok(mut file) => {
+                sink.extend(load::ownership::enforce_limits(&mut file));
                 waivers = file.waivers.as_ref().map(|w| checks::waivers::WaiverSet {
                     source: std::sync::Arc::clone(&file.source),
                     folder: file

@@ -92,8 +92,10 @@ fn expect(dir: &tempfile::TempDir, bad: (&str, &str, &str), exit: i32) {
 fn the_committed_corpus() {
     let cases = [
         ("alias-bomb", "invalid-yaml", "5:13", 1),
+        ("bidi-override", "unknown-activity", "4:3", 1),
         ("binary", "invalid-yaml", "1:11", 1),
         ("bom", "unknown-provider", "2:11", 1),
+        ("control-characters", "claims-provider-duty", "5:3", 1),
         ("crlf", "unknown-provider", "2:11", 1),
         ("duplicate-activity", "invalid-yaml", "6:3", 1),
         ("duplicate-key", "invalid-yaml", "3:1", 1),
@@ -105,6 +107,8 @@ fn the_committed_corpus() {
         ("several-documents", "invalid-yaml", "3:1", 1),
         ("syntax-error", "invalid-yaml", "5:17", 1),
         ("tabs", "invalid-yaml", "4:2", 1),
+        ("too-many-scope-globs", "limit-exceeded", "260:5", 1),
+        ("too-many-teams", "limit-exceeded", "1004:3", 1),
         ("unknown-key", "invalid-yaml", "3:1", 1),
         ("wrong-type", "invalid-yaml", "4:11", 1),
     ];

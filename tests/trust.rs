@@ -500,3 +500,127 @@ fn a_closed_pipe_ends_quietly_with_the_run_status() {
         assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out.stderr));
     }
 }
+
+fn pack_with_pattern(pattern: &str) -> String {
+    format!(
+        "provider: {{ id: acme, name: Acme }}\nactivities:\n  - id: ops\n    title: Ops\n    category: x\n    provider: [R, A]\n    customer: [I]\n    evidence: [{{ id: rule, files: [\"**/*.txt\"], pattern: '{pattern}' }}]\n"
+    )
+}
+
+#[test]
+fn patterns_that_could_stall_a_search_are_refused_with_a_reason() {
+    // Large counted repetitions of Unicode classes, and the exponential-DFA family past the
+    // budget: each would take seconds on a crafted 1 MiB file.
+    for pattern in [
+        ".{1000}",
+        r"\w{50}",
+        r"(?s:.)*a.{150}$",
+        "[^x]{300}y",
+        r"(\w+\s*){20}$",
+    ] {
+        let dir = repo(&[
+            ("packs/acme.yaml", pack_with_pattern(pattern).as_bytes()),
+            ("raci.yaml", b"provider: acme\n"),
+            ("a.txt", b"aaaa\n"),
+        ]);
+        let out = raci(dir.path(), &["--packs", "packs", "--format", "concise"]);
+        assert_eq!(out.status.code(), Some(2), "{pattern}");
+        let shown = text(&out.stdout);
+        assert!(
+            shown.contains("packs/acme.yaml:8:")
+                && shown.contains("error[pack-bad-regex]")
+                && shown.contains("automaton states"),
+            "{pattern}: {shown}"
+        );
+    }
+}
+
+#[test]
+fn patterns_within_the_budget_search_crafted_files() {
+    // Under the budget, on the inputs that make the lazy DFA give up: the run ends (the time
+    // is measured in bench/hostile.sh) and finds what it should.
+    let ab: Vec<u8> = (0..1_usize << 20)
+        .map(|i| match i % 21 {
+            20 => b'\n',
+            k if (i * 7 + k) % 3 == 0 => b'a',
+            _ => b'b',
+        })
+        .collect();
+    for (pattern, hits) in [
+        (r"[ab]*a[ab]{30}$", None),
+        (r"\bbab\b", Some(0)),
+        ("é+x", Some(1)),
+    ] {
+        let dir = repo(&[
+            ("packs/acme.yaml", pack_with_pattern(pattern).as_bytes()),
+            ("raci.yaml", b"provider: acme\n"),
+            ("ab.txt", &ab),
+            ("utf8.txt", format!("{}x\n", "é".repeat(400_000)).as_bytes()),
+        ]);
+        let out = raci(dir.path(), &["--packs", "packs", "--format", "json"]);
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{pattern}: {}",
+            text(&out.stdout)
+        );
+        let report = json(&out);
+        if let Some(hits) = hits {
+            let found = codes(&report)
+                .iter()
+                .filter(|c| *c == "performs-provider-duty")
+                .count();
+            assert_eq!(found, hits, "{pattern}");
+        }
+    }
+}
+
+#[test]
+fn per_file_limits_are_findings_at_the_first_item_past_them() {
+    let globs: Vec<String> = (0..300).map(|i| format!("\"g{i}/**\"")).collect();
+    let teams: String = (0..1_001).map(|i| format!("  t{i}: {{}}\n")).collect();
+    let waivers: String = (0..1_001)
+        .map(|i| format!("  - {{ code: unknown-team, reason: r{i} }}\n"))
+        .collect();
+    let file = format!(
+        "provider: sysbee\nscope: [{}]\nteams:\n{teams}waivers:\n{waivers}",
+        globs.join(", ")
+    );
+    let dir = repo(&[("raci.yaml", file.as_bytes())]);
+    let out = raci(dir.path(), &["--format", "json", "--no-evidence"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out);
+    let limits: Vec<(u64, u64, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "limit-exceeded")
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let glob_257 = "provider: sysbee\nscope: [".len() + globs[..256].join(", ").len() + 2;
+    assert_eq!(limits.len(), 3, "{limits:?}");
+    assert_eq!((limits[0].0, limits[0].1), (2, glob_257 as u64 - 16));
+    assert!(
+        limits[0]
+            .2
+            .contains("300 scope globs, more than the limit of 256")
+    );
+    assert_eq!((limits[1].0, limits[1].1), (3 + 1_001, 3));
+    assert!(
+        limits[1]
+            .2
+            .contains("1001 teams, more than the limit of 1000")
+    );
+    assert_eq!(limits[2].0, 3 + 1_001 + 1 + 1_001);
+    assert!(
+        limits[2]
+            .2
+            .contains("1001 waivers, more than the limit of 1000")
+    );
+}

@@ -30,7 +30,16 @@ fuzz_target!(|data: &[u8]| {
     let starts: Vec<usize> = std::iter::once(0)
         .chain(data.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1))
         .collect();
-    for a in allow::find(data, &starts) {
+    let allows = allow::find(data, &starts);
+    for a in &allows {
         assert!(a.start <= a.end && a.end <= data.len());
+    }
+    // The binary search for a covering allow agrees with asking every allow.
+    for line in 0..starts.len().min(64) {
+        let fast = allow::covering(&allows, line, "sysbee", "server-os-patching");
+        let slow = allows.iter().position(|a| {
+            a.reason.is_some() && a.covers_line(line) && a.names("sysbee", "server-os-patching")
+        });
+        assert_eq!(fast, slow);
     }
 });

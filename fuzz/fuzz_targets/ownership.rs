@@ -20,7 +20,13 @@ static PACKS: LazyLock<Packs> = LazyLock::new(|| {
 fuzz_target!(|data: &[u8]| {
     let source = SourceFile::new("raci.yaml", String::from_utf8_lossy(data).into_owned());
     let mut sink = Sink::default();
-    if let Ok(file) = raci_lint::load::ownership::load(&source) {
+    if let Ok(mut file) = raci_lint::load::ownership::load(&source) {
+        use raci_lint::load::ownership::{MAX_SCOPE_GLOBS, MAX_TEAMS, MAX_WAIVERS, enforce_limits};
+        sink.extend(enforce_limits(&mut file));
+        // What lies past a limit is not used.
+        assert!(file.scope.as_ref().is_none_or(|s| s.value.value.len() <= MAX_SCOPE_GLOBS));
+        assert!(file.teams.as_ref().is_none_or(|t| t.value.value.len() <= MAX_TEAMS));
+        assert!(file.waivers.as_ref().is_none_or(|w| w.value.value.len() <= MAX_WAIVERS));
         raci_lint::checks::ownership_file(file, &PACKS, &mut sink);
     }
     for f in sink.findings() {

@@ -121,6 +121,8 @@ pub fn check(pack: &Pack, sink: &mut Sink) {
     }
 
     let mut seen = BTreeSet::new();
+    // Automaton states of the pack's patterns so far (its search cost bound).
+    let mut pack_states = 0;
     for a in &pack.activities {
         let id = a.id();
         let act = Some(id);
@@ -331,12 +333,7 @@ pub fn check(pack: &Pack, sink: &mut Sink) {
                     pattern.value.len()
                 ))
             } else {
-                regex::RegexBuilder::new(&pattern.value)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .dfa_size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                    .err()
-                    .map(|e| e.to_string())
+                regex_cost(&pattern.value, &mut pack_states).err()
             };
             if let Some(problem) = problem {
                 r.report(
@@ -353,6 +350,43 @@ pub fn check(pack: &Pack, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// Whether an evidence pattern may run: it compiles, in the form the scanner runs, as a byte
+/// regex within the size limits, and its automaton fits the per-rule and per-pack state
+/// budgets that keep a 1 MiB file under a second (DESIGN section 4). Adds its states to
+/// `pack_states`; `Err` says why not.
+fn regex_cost(pattern: &str, pack_states: &mut usize) -> Result<(), String> {
+    use crate::evidence::rules::{MAX_PACK_STATES, MAX_RULE_STATES, scanner_form, states};
+    let hir = scanner_form(pattern)?;
+    let too_large = |e: String| {
+        if e.contains("size limit") {
+            format!(
+                "its automaton exceeds {REGEX_SIZE_LIMIT} bytes, far more than the {MAX_RULE_STATES} automaton states that keep a 1 MiB file searched in under a second; counted repetitions (`{{100}}`) and Unicode classes (`.`, `\\w`, `[^x]`) multiply states: use `+` or `*`, smaller counts, or ASCII classes (`(?-u:\\w)`)"
+            )
+        } else {
+            e
+        }
+    };
+    let n = states(&hir).map_err(too_large)?;
+    regex::bytes::RegexBuilder::new(&hir.to_string())
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| too_large(e.to_string()))?;
+    if n > MAX_RULE_STATES {
+        return Err(format!(
+            "it compiles to {n} automaton states, more than the {MAX_RULE_STATES} that keep a 1 MiB file searched in under a second; counted repetitions (`{{100}}`) and Unicode classes (`.`, `\\w`, `[^x]`) multiply states: use `+` or `*`, smaller counts, or ASCII classes (`(?-u:\\w)`)"
+        ));
+    }
+    *pack_states += n;
+    if *pack_states > MAX_PACK_STATES {
+        return Err(format!(
+            "the pack's patterns add up to {} automaton states, more than the {MAX_PACK_STATES} one pack may use; make the patterns smaller or split the pack",
+            *pack_states
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -607,6 +607,24 @@ impl PackProblem<'_> {
     }
 }
 
+/// The part of a matched line that goes into a fingerprint: trimmed, and at most its first
+/// [`FINGERPRINT_LINE`] bytes, so that many matches on one long line cost neither time nor
+/// memory per byte of the line (DESIGN section 9). Shorter lines are whole, as before.
+pub fn fingerprint_line(line: &str) -> &str {
+    let line = line.trim();
+    if line.len() <= FINGERPRINT_LINE {
+        return line;
+    }
+    let mut end = FINGERPRINT_LINE;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    &line[..end]
+}
+
+/// Bytes of a matched line that identify an evidence finding.
+pub const FINGERPRINT_LINE: usize = 256;
+
 pub struct PerformsProviderDuty<'a> {
     pub span: Span,
     pub activity: &'a Activity,
@@ -643,7 +661,7 @@ impl PerformsProviderDuty<'_> {
         ))
         .provider(self.pack.id())
         .activity(a.id())
-        .subject(format!("{}\n{}", self.rule, self.line_text.trim()));
+        .subject(format!("{}\n{}", self.rule, fingerprint_line(self.line_text)));
         finding.related.push(Related {
             source: Arc::clone(&self.owner.source),
             label: super::Label {
@@ -923,6 +941,32 @@ impl TooManyFindings {
         .help(format!(
             "the first {} findings in output order are shown; fix or waive the most frequent ones, or raise `max-findings` in the config file",
             self.kept
+        ))
+    }
+}
+
+/// An ownership file past a per-file limit.
+pub struct LimitExceeded {
+    pub what: &'static str,
+    pub limit: usize,
+    pub count: usize,
+    pub span: Span,
+}
+
+impl LimitExceeded {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        Finding::new(
+            Code::LimitExceeded,
+            format!(
+                "this file has {} {}, more than the limit of {}; those past it are not used",
+                self.count, self.what, self.limit
+            ),
+        )
+        .at(src, self.span, "the first past the limit")
+        .subject(self.what)
+        .help(format!(
+            "keep at most {} {} in one ownership file: split it, or use fewer, broader entries",
+            self.limit, self.what
         ))
     }
 }

@@ -12,6 +12,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
 use super::yaml::{self, sp};
+use crate::diag::kinds::LimitExceeded;
 use crate::diag::{Code, Finding};
 use crate::model::ownership::{DeclarationForm, Field, Waiver};
 use crate::model::{Declaration, OwnershipFile, Role, RoleClaim, Team};
@@ -38,6 +39,67 @@ pub fn load(source: &Arc<SourceFile>) -> Result<OwnershipFile, Finding> {
     let file = raw.into_model(source);
     check_scope(&file)?;
     Ok(file)
+}
+
+/// Scope globs per ownership file: a scope is a few folders, and every glob costs memory in the
+/// scan's glob sets (105,000 globs once took 900 MB).
+pub const MAX_SCOPE_GLOBS: usize = 256;
+/// Teams in one file's `teams` registry.
+pub const MAX_TEAMS: usize = 1_000;
+/// Entries of one file's `waivers`.
+pub const MAX_WAIVERS: usize = 1_000;
+
+/// Cuts `scope`, `teams` and `waivers` to their limits (DESIGN section 9): what lies past a
+/// limit is not used, and one `limit-exceeded` finding points at the first item past it.
+pub fn enforce_limits(file: &mut OwnershipFile) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let source = Arc::clone(&file.source);
+    if let Some(scope) = &mut file.scope
+        && let Some(first) = scope.value.value.get(MAX_SCOPE_GLOBS)
+    {
+        let (span, count) = (first.span, scope.value.value.len());
+        findings.push(
+            LimitExceeded {
+                what: "scope globs",
+                limit: MAX_SCOPE_GLOBS,
+                count,
+                span,
+            }
+            .report(&source),
+        );
+        scope.value.value.truncate(MAX_SCOPE_GLOBS);
+    }
+    if let Some(teams) = &mut file.teams
+        && let Some(first) = teams.value.value.get(MAX_TEAMS)
+    {
+        let (span, count) = (first.name.span, teams.value.value.len());
+        findings.push(
+            LimitExceeded {
+                what: "teams",
+                limit: MAX_TEAMS,
+                count,
+                span,
+            }
+            .report(&source),
+        );
+        teams.value.value.truncate(MAX_TEAMS);
+    }
+    if let Some(waivers) = &mut file.waivers
+        && let Some(first) = waivers.value.value.get(MAX_WAIVERS)
+    {
+        let (span, count) = (first.span, waivers.value.value.len());
+        findings.push(
+            LimitExceeded {
+                what: "waivers",
+                limit: MAX_WAIVERS,
+                count,
+                span,
+            }
+            .report(&source),
+        );
+        waivers.value.value.truncate(MAX_WAIVERS);
+    }
+    findings
 }
 
 /// `scope` globs must compile and stay inside the file's folder.

@@ -80,7 +80,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Findings as plain human text without a summary line, for messages outside a report.
-fn plain(findings: &[crate::diag::Finding]) -> String {
+pub fn plain(findings: &[crate::diag::Finding]) -> String {
     let report = crate::Report {
         findings: findings.to_vec(),
         ..Default::default()
