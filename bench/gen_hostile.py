@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Generate the hostile inputs of bench/hostile.sh (DESIGN section 9, issue 12).
+
+    python3 bench/gen_hostile.py CASE DIR [options]
+
+Each call writes one repository in DIR (which must not exist yet), with an empty `.git` folder so
+that raci-lint takes DIR as the repository root. Standard library only; seeded, so every run
+benchmarks byte-identical files. Cases:
+
+    human N             raci.yaml with N unknown activities (`t<i>: ghost<i>`)
+    longline N          a pack with evidence 'HIT' and long.txt: one line of N x HIT + 50,000 x é
+    baseline N          raci.yaml and baseline.json with N stale entries (distinct fingerprints)
+    attribution N       N sibling team<i>.raci.yaml, each scoped to d<i>/ holding an upgrade script
+    regex P INPUT SIZE  a pack with one evidence rule of pattern P, and one SIZE-byte input.txt
+    newlines K          a pack with pattern '^' and K files of 1 MiB of newlines
+    globs N             raci.yaml with N scope globs "g<i>/**"
+"""
+import argparse
+import os
+import random
+import sys
+
+MIB = 1024 * 1024
+
+# The user pack of the evidence cases. Its provider holds R and A and the customer only I, so a
+# match in a file the ownership file covers is `performs-provider-duty`.
+PACK = """\
+provider:
+  id: acme
+  name: Acme
+  source: "bench/gen_hostile.py"
+activities:
+  - id: hit
+    title: Hit
+    category: generic
+    provider: [R, A]
+    customer: [I]
+    evidence:
+      - {{ id: hit, files: ["**/*.txt"], pattern: {pattern} }}
+"""
+
+
+def yaml_single_quoted(text):
+    """A YAML single-quoted scalar: no escapes but '' for a quote, so regexes stay as written."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    with open(path, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": "\n"})) as f:
+        f.write(data)
+
+
+def new_repo(root):
+    os.makedirs(os.path.join(root, ".git"))
+
+
+def write_pack(root, pattern):
+    write(os.path.join(root, "packs", "acme.yaml"), PACK.format(pattern=yaml_single_quoted(pattern)))
+    # Default scope: this file's folder's subtree, so every *.txt is scanned.
+    write(os.path.join(root, "raci.yaml"), "provider: acme\n")
+
+
+def human(root, n):
+    lines = ["provider: sysbee", "teams: { ops: {} }", "responsibilities:"]
+    lines += [f"  t{i}: ghost{i}" for i in range(n)]
+    write(os.path.join(root, "raci.yaml"), "\n".join(lines) + "\n")
+
+
+def longline(root, n):
+    write_pack(root, "HIT")
+    write(os.path.join(root, "long.txt"), "HIT" * n + "é" * 50_000 + "\n")
+
+
+def baseline(root, n):
+    write(os.path.join(root, "raci.yaml"), "provider: sysbee\nteams: { ops: {} }\n")
+    rng = random.Random(12)
+    fingerprints = set()
+    while len(fingerprints) < n:
+        fingerprints.add(f"{rng.getrandbits(64):016x}")
+    entries = [
+        '{"fingerprint":"%s","code":"unowned-duty","path":"raci.yaml","provider":"sysbee",'
+        '"activity":"x%d"}' % (fp, i)
+        for i, fp in enumerate(sorted(fingerprints))
+    ]
+    write(os.path.join(root, "baseline.json"),
+          '{"version":1,"findings":[\n' + ",\n".join(entries) + "\n]}\n")
+
+
+def attribution(root, n):
+    for i in range(n):
+        write(os.path.join(root, f"team{i}.raci.yaml"), f'provider: sysbee\nscope: ["d{i}/**"]\n')
+        write(os.path.join(root, f"d{i}", "up.sh"), "#!/bin/sh\napt-get -y dist-upgrade\n")
+
+
+def regex_input(kind, size, seed):
+    """SIZE bytes of one of the hostile texts of case 5."""
+    if kind == "e-acute":  # one line of é (2 bytes each in UTF-8), no line end
+        return ("é" * (size // 2)).encode() + b"a" * (size % 2)
+    if kind == "a-lines":  # lines of 80 'a'
+        line = b"a" * 80 + b"\n"
+        return (line * (size // len(line) + 1))[:size]
+    if kind == "ab-words":  # one line of random a/b words of about 20 characters
+        rng = random.Random(seed)
+        out = bytearray()
+        while len(out) < size:
+            out += bytes(rng.choice(b"ab") for _ in range(rng.randint(15, 25)))
+            out += b" "
+        return bytes(out[:size])
+    if kind == "newlines":
+        return b"\n" * size
+    sys.exit(f"gen_hostile.py: unknown input {kind!r}")
+
+
+def regex(root, pattern, kind, size, seed):
+    write_pack(root, pattern)
+    write(os.path.join(root, "input.txt"), regex_input(kind, size, seed))
+
+
+def newlines(root, k):
+    write_pack(root, "^")
+    for i in range(k):
+        write(os.path.join(root, f"n{i}.txt"), b"\n" * MIB)
+
+
+def globs(root, n):
+    lines = ["provider: sysbee", "scope:"] + [f'  - "g{i}/**"' for i in range(n)]
+    write(os.path.join(root, "raci.yaml"), "\n".join(lines) + "\n")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("case", choices=["human", "longline", "baseline", "attribution", "regex",
+                                    "newlines", "globs"])
+    p.add_argument("dir")
+    p.add_argument("args", nargs="*", help="N, K, or PATTERN INPUT SIZE for regex")
+    p.add_argument("--seed", type=int, default=1)
+    a = p.parse_args()
+    new_repo(a.dir)
+    if a.case == "regex":
+        if len(a.args) != 3:
+            p.error("regex takes PATTERN INPUT SIZE")
+        regex(a.dir, a.args[0], a.args[1], int(a.args[2]), a.seed)
+    else:
+        if len(a.args) != 1:
+            p.error(f"{a.case} takes one number")
+        globals()[a.case](a.dir, int(a.args[0]))
+
+
+if __name__ == "__main__":
+    main()
