@@ -216,6 +216,13 @@ pub fn check(settings: &Settings) -> Report {
         sink.extend(findings);
         dropped.extend(lost);
     }
+    // Thousands of ownership files with findings each: keep memory to what can be shown before
+    // the scan adds its own.
+    if sink.findings().len() > settings.max_findings {
+        let kept = cap(sink.into_findings(), settings.max_findings, &mut dropped);
+        sink = Sink::default();
+        sink.extend(kept);
+    }
 
     if settings.evidence {
         let scan = evidence::scan(
