@@ -22,8 +22,7 @@ Exit status: 0 no error, 1 error findings, 2 usage, configuration, pack or I/O e
     version = env!("RACI_LINT_VERSION"),
     about,
     after_help = EXAMPLES,
-    args_conflicts_with_subcommands = true,
-    disable_help_subcommand = true
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -220,8 +219,12 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human, help_heading = "Output")]
+    #[arg(long, value_enum, default_value_t = Format::Human, env = "RACI_LINT_FORMAT", hide_env_values = true, help_heading = "Output")]
     pub format: Format,
+
+    /// Print one line per code with its count, most frequent first, instead of the findings
+    #[arg(long, help_heading = "Output")]
+    pub statistics: bool,
 
     /// Write the report to FILE (atomically) instead of standard output
     #[arg(long, short = 'o', value_name = "FILE", help_heading = "Output")]
@@ -279,9 +282,47 @@ pub struct CheckArgs {
     /// Fail (exit 1) when there is any warning
     #[arg(long, help_heading = "Severity")]
     pub deny_warnings: bool,
+
+    /// Set a code's severity (error, warning, note or off) over the config file's `severity`;
+    /// repeatable: --severity unowned-duty=error
+    #[arg(long, value_name = "CODE=LEVEL", value_parser = parse_severity, help_heading = "Severity")]
+    pub severity: Vec<(crate::diag::Code, crate::config::Level)>,
+
+    /// Exit 0 whatever was found (a broken run still exits 2)
+    #[arg(long, help_heading = "Severity")]
+    pub exit_zero: bool,
+}
+
+/// `CODE=LEVEL` for `--severity`, with did-you-mean for the code.
+fn parse_severity(text: &str) -> Result<(crate::diag::Code, crate::config::Level), String> {
+    use crate::diag::Code;
+    let Some((code, level)) = text.split_once('=') else {
+        return Err("write CODE=LEVEL, e.g. unowned-duty=error".to_owned());
+    };
+    let Some(found) = Code::from_name(code.trim()) else {
+        let names = Code::ALL.iter().map(|c| c.as_str());
+        let hint = crate::suggest::hint(code.trim(), names)
+            .unwrap_or_else(|| "`raci-lint explain` lists the codes".to_owned());
+        return Err(format!("unknown code `{code}`: {hint}"));
+    };
+    let level = crate::config::parse_level(level.trim())
+        .ok_or_else(|| format!("`{level}` is not a severity: error, warning, note or off"))?;
+    Ok((found, level))
 }
 
 impl Cli {
+    /// Parses a command line where options may come before the subcommand
+    /// (`raci-lint --format json check .` is `raci-lint check --format json .`), as ruff and
+    /// cargo-deny users expect.
+    pub fn parse_anywhere<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString>,
+    {
+        let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        Cli::try_parse_from(subcommand_first(args))
+    }
+
     pub fn into_mode(self) -> Mode {
         self.command.unwrap_or(Command::Check(self.check))
     }
@@ -293,5 +334,148 @@ impl Cli {
             Mode::Check(args) | Mode::Config(args) => Some(args),
             _ => None,
         }
+    }
+}
+
+/// The command line with its subcommand moved in front of the options that precede it. Only the
+/// first word that is not an option or an option's value can be the subcommand; anything else
+/// (a PATH) leaves the line as it was.
+fn subcommand_first(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let takes_value = |arg: &clap::Arg| arg.get_action().takes_values();
+    let long_takes = |name: &str| {
+        command
+            .get_arguments()
+            .find(|a| a.get_long() == Some(name))
+            .is_some_and(takes_value)
+    };
+    let short_takes = |c: char| {
+        command
+            .get_arguments()
+            .find(|a| a.get_short() == Some(c))
+            .is_some_and(takes_value)
+    };
+    let is_subcommand =
+        |word: &str| word == "help" || command.get_subcommands().any(|s| s.get_name() == word);
+    let mut i = 1;
+    while i < args.len() {
+        let Some(word) = args[i].to_str() else {
+            return args;
+        };
+        if word == "--" || word == "-" || !word.starts_with('-') {
+            if i > 1 && is_subcommand(word) {
+                let sub = args.remove(i);
+                args.insert(1, sub);
+            }
+            return args;
+        }
+        if let Some(long) = word.strip_prefix("--") {
+            if !long.contains('=') && long_takes(long) {
+                i += 1;
+            }
+        } else {
+            // Short flags, bundled or not: a value-taking one takes the rest or the next word.
+            let shorts: Vec<char> = word.chars().skip(1).collect();
+            if let Some(at) = shorts.iter().position(|&c| short_takes(c))
+                && at + 1 == shorts.len()
+            {
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+    args
+}
+
+/// The subcommand a mistyped first PATH most likely meant (`chek` → `check`), for a usage error
+/// rather than "cannot read".
+pub fn near_command(word: &str) -> Option<&'static str> {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .chain(std::iter::once("help".to_owned()))
+        .collect();
+    let found = crate::suggest::did_you_mean(word, names.iter().map(String::as_str))?;
+    SUBCOMMANDS.iter().copied().find(|n| *n == found)
+}
+
+/// The subcommands' names, for [`near_command`] (a test keeps the list complete).
+pub const SUBCOMMANDS: &[&str] = &[
+    "check",
+    "config",
+    "explain",
+    "providers",
+    "matrix",
+    "init",
+    "schema",
+    "completions",
+    "manpage",
+    "help",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(args: &[&str]) -> Vec<String> {
+        subcommand_first(args.iter().map(Into::into).collect())
+            .into_iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_subcommand_moves_in_front_of_the_options() {
+        let cases: &[(&[&str], &[&str])] = &[
+            (
+                &["r", "--format", "json", "check", "."],
+                &["r", "check", "--format", "json", "."],
+            ),
+            (
+                &["r", "--format=json", "-q", "check"],
+                &["r", "check", "--format=json", "-q"],
+            ),
+            (&["r", "-o", "out", "config"], &["r", "config", "-o", "out"]),
+            (&["r", "-qo", "out", "check"], &["r", "check", "-qo", "out"]),
+            // A PATH that happens to be named like a value stays a PATH.
+            (
+                &["r", "--format", "json", "infra"],
+                &["r", "--format", "json", "infra"],
+            ),
+            (
+                &["r", "--output", "check", "."],
+                &["r", "--output", "check", "."],
+            ),
+            (&["r", "infra", "check"], &["r", "infra", "check"]),
+            (
+                &["r", "--packs", "p", "explain", "x"],
+                &["r", "explain", "--packs", "p", "x"],
+            ),
+            (&["r", "-v", "help"], &["r", "help", "-v"]),
+        ];
+        for (given, want) in cases {
+            assert_eq!(order(given), *want, "{given:?}");
+        }
+    }
+
+    #[test]
+    fn every_subcommand_is_known_to_near_command() {
+        use clap::CommandFactory;
+        let mut names: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|s| s.get_name().to_owned())
+            .collect();
+        names.push("help".to_owned());
+        let mut listed: Vec<String> = SUBCOMMANDS.iter().map(|s| (*s).to_owned()).collect();
+        names.sort();
+        listed.sort();
+        assert_eq!(names, listed);
+        assert_eq!(near_command("chek"), Some("check"));
+        assert_eq!(near_command("provider"), Some("providers"));
+        assert_eq!(near_command("matrx"), Some("matrix"));
+        assert_eq!(near_command("infra"), None);
     }
 }

@@ -143,6 +143,17 @@ fn invalid(
         .fatal()
 }
 
+/// A severity name: `error`, `warning`, `note`, or `off` (`Some(None)`).
+pub fn parse_level(text: &str) -> Option<Level> {
+    match text {
+        "error" => Some(Some(Severity::Error)),
+        "warning" => Some(Some(Severity::Warning)),
+        "note" => Some(Some(Severity::Note)),
+        "off" => Some(None),
+        _ => None,
+    }
+}
+
 /// Parses a byte size: `1048576`, `512KiB`, `1MiB`, `2MB`, `1 GiB`.
 pub fn parse_size(text: &str) -> Option<u64> {
     let text = text.trim();
@@ -167,7 +178,7 @@ pub fn parse_size(text: &str) -> Option<u64> {
 /// Loads and validates a config file; the first problem is a fatal finding.
 pub fn load(path: &Path) -> Result<Config, Finding> {
     let shown = paths::display(path);
-    let source = read::yaml_source(path, &shown, Code::InvalidYaml).map_err(Finding::fatal)?;
+    let source = read::yaml_source(path, &shown, yaml::FileKind::Config).map_err(Finding::fatal)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     // The repository the config file belongs to: for the file found from the current folder,
     // the current folder's repository; for `--config`, the one holding the named file.
@@ -182,7 +193,7 @@ pub fn load(path: &Path) -> Result<Config, Finding> {
 /// Validates a config file's text; `dir` is the folder its relative paths start from, `root`
 /// the repository root they must stay in.
 pub fn parse(source: &Arc<SourceFile>, dir: &Path, root: &Path) -> Result<Config, Finding> {
-    let raw: RawConfig = yaml::parse(source, Code::InvalidYaml).map_err(Finding::fatal)?;
+    let raw: RawConfig = yaml::parse(source, yaml::FileKind::Config).map_err(Finding::fatal)?;
     let source = Arc::clone(source);
     let shown = source.path.clone();
     let src: &SourceFile = &source;
@@ -270,19 +281,13 @@ pub fn parse(source: &Arc<SourceFile>, dir: &Path, root: &Path) -> Result<Config
                 &help,
             ));
         };
-        let level = match value.value.as_str() {
-            "error" => Some(Severity::Error),
-            "warning" => Some(Severity::Warning),
-            "note" => Some(Severity::Note),
-            "off" => None,
-            other => {
-                return Err(invalid(
-                    &source,
-                    value.span,
-                    format!("`{other}` is not a severity"),
-                    "a severity is `error`, `warning`, `note` or `off`",
-                ));
-            }
+        let Some(level) = parse_level(value.value.as_str()) else {
+            return Err(invalid(
+                &source,
+                value.span,
+                format!("`{}` is not a severity", value.value),
+                "a severity is `error`, `warning`, `note` or `off`",
+            ));
         };
         severity.insert(code, level);
     }

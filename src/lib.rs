@@ -57,6 +57,8 @@ pub struct Report {
     pub new_baseline: Option<String>,
     /// A finding that makes the run exit 2 was among those dropped past `max-findings`.
     pub dropped_breaks_run: bool,
+    /// Findings dropped past `max-findings`, by code (for `--statistics`).
+    pub dropped_by_code: std::collections::BTreeMap<Code, usize>,
 }
 
 /// Findings counted but not kept (past `max-findings`), by code and default severity.
@@ -365,6 +367,7 @@ fn finish(
         };
         count(strict(d.code, severity), d.count);
         lost += d.count;
+        *report.dropped_by_code.entry(d.code).or_default() += d.count;
         report.dropped_breaks_run |= d.breaks_run;
     }
     if lost > 0 {

@@ -2,13 +2,12 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use raci_lint::cli::{Cli, Mode};
 use raci_lint::settings::Settings;
 use raci_lint::{Outcome, render};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_anywhere(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => {
             render::clap_error(&e);
@@ -32,9 +31,23 @@ fn main() -> ExitCode {
         }
         mode => return authoring(mode),
     };
+    // `raci-lint chek`: a missing first PATH that is a near miss of a command is a usage error.
+    if let Some(first) = args.paths.first()
+        && !first.exists()
+        && let Some(command) = first.to_str().and_then(raci_lint::cli::near_command)
+    {
+        render::usage(&format!(
+            "`{}` is neither a file nor a folder, nor a command; did you mean `raci-lint {command}`?",
+            first.display()
+        ));
+        return ExitCode::from(Outcome::Broken as u8);
+    }
     let settings = Settings::resolve(args);
     let report = raci_lint::check(&settings);
-    let outcome = report.outcome(settings.deny_warnings);
+    let mut outcome = report.outcome(settings.deny_warnings);
+    if settings.exit_zero && outcome == Outcome::Failed {
+        outcome = Outcome::Clean;
+    }
     if let Some(path) = &settings.write_baseline {
         let shown = raci_lint::paths::display(path);
         match &report.new_baseline {

@@ -21,6 +21,10 @@ pub struct Settings {
     pub packs: Vec<PathBuf>,
     pub strict: bool,
     pub deny_warnings: bool,
+    /// Exit 0 whatever was found (2 stays 2).
+    pub exit_zero: bool,
+    /// Print counts per code instead of the findings.
+    pub statistics: bool,
     pub ownership_globs: Vec<String>,
     pub exclude: Vec<String>,
     pub evidence: bool,
@@ -51,8 +55,30 @@ pub struct Settings {
     /// The repository root (canonical): the folder holding `.git` at or above the current
     /// folder, else the current folder.
     pub root: PathBuf,
-    /// (setting, value, where it came from), in the order `raci-lint config` prints them.
-    pub origins: Vec<(&'static str, String, String)>,
+    /// Every setting in force with where it came from, in the order `raci-lint config` prints
+    /// them.
+    pub origins: Vec<Origin>,
+}
+
+/// One setting in force, for `raci-lint config`.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub name: &'static str,
+    pub value: serde_json::Value,
+    /// "default", the config file's path, or "command line".
+    pub from: String,
+    pub section: Section,
+}
+
+/// Where a setting goes in a config file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// A top-level key of the config file.
+    File,
+    /// A code under `severity`.
+    Severity,
+    /// Command line only (`--strict`): shown as a comment.
+    CommandLine,
 }
 
 const DEFAULT: &str = "default";
@@ -81,8 +107,20 @@ impl Settings {
                 .map_or_else(|| DEFAULT.to_owned(), |c| c.path.clone())
         };
         let mut origins = Vec::new();
-        let mut note = |name: &'static str, value: String, origin: String| {
-            origins.push((name, value, origin));
+        let mut note = |name: &'static str, value: serde_json::Value, origin: String| {
+            let section = if Code::from_name(name).is_some() {
+                Section::Severity
+            } else if matches!(name, "strict" | "deny-warnings" | "exit-zero" | "threads") {
+                Section::CommandLine
+            } else {
+                Section::File
+            };
+            origins.push(Origin {
+                name,
+                value,
+                from: origin,
+                section,
+            });
         };
 
         let (ownership_globs, origin) =
@@ -96,13 +134,13 @@ impl Settings {
                     DEFAULT.to_owned(),
                 ),
             };
-        note("ownership-files", format!("{ownership_globs:?}"), origin);
+        note("ownership-files", ownership_globs.clone().into(), origin);
 
         let (exclude, origin) = match config.as_ref().and_then(|c| c.exclude.clone()) {
             Some(globs) => (globs, from_file()),
             None => (Vec::new(), DEFAULT.to_owned()),
         };
-        note("exclude", format!("{exclude:?}"), origin);
+        note("exclude", exclude.clone().into(), origin);
 
         // Packs add up: the config file's, then `--packs`.
         let mut packs = config
@@ -124,7 +162,7 @@ impl Settings {
             packs.extend(args.packs.iter().cloned());
         }
         let shown: Vec<String> = packs.iter().map(|p| paths::display(p)).collect();
-        note("packs", format!("{shown:?}"), origin);
+        note("packs", shown.into(), origin);
 
         let (evidence, origin) = if args.no_evidence {
             (false, COMMAND_LINE.to_owned())
@@ -134,32 +172,45 @@ impl Settings {
                 None => (true, DEFAULT.to_owned()),
             }
         };
-        note("evidence", evidence.to_string(), origin);
+        note("evidence", evidence.into(), origin);
 
         let (max_file_size, origin) = match config.as_ref().and_then(|c| c.max_file_size) {
             Some(n) => (n, from_file()),
             None => (evidence::DEFAULT_MAX_FILE_SIZE, DEFAULT.to_owned()),
         };
-        note("max-file-size", max_file_size.to_string(), origin);
+        note("max-file-size", max_file_size.into(), origin);
 
         let (max_findings, origin) = match config.as_ref().and_then(|c| c.max_findings) {
             Some(n) => (n, from_file()),
             None => (DEFAULT_MAX_FINDINGS, DEFAULT.to_owned()),
         };
-        note("max-findings", max_findings.to_string(), origin);
+        note("max-findings", max_findings.into(), origin);
 
-        let severity = config
+        let mut severity = config
             .as_ref()
             .map(|c| c.severity.clone())
             .unwrap_or_default();
+        let from_flags: std::collections::BTreeSet<Code> =
+            args.severity.iter().map(|(code, _)| *code).collect();
+        // `--severity` over the config file's map, the last one for a code winning.
+        severity.extend(args.severity.iter().copied());
         for code in Code::ALL {
-            let (level, origin) = match severity.get(code) {
+            let (mut level, mut origin) = match severity.get(code) {
+                Some(level) if from_flags.contains(code) => (*level, COMMAND_LINE.to_owned()),
                 Some(level) => (*level, from_file()),
                 None => (Some(code.default_severity()), DEFAULT.to_owned()),
             };
+            // What is in force: `--strict` raises these two unless they are off.
+            if args.strict
+                && matches!(code, Code::UnownedDuty | Code::PerformsProviderDuty)
+                && level.is_some()
+            {
+                level = Some(crate::diag::Severity::Error);
+                origin = format!("{origin}, raised by --strict");
+            }
             let shown = level.map_or("off", |s| s.as_str()).to_owned();
             let name: &'static str = code.as_str();
-            note(name, shown, origin);
+            note(name, shown.into(), origin);
         }
 
         let (baseline, origin) = match (
@@ -174,7 +225,7 @@ impl Settings {
             "baseline",
             baseline
                 .as_deref()
-                .map_or_else(|| "none".to_owned(), paths::display),
+                .map_or(serde_json::Value::Null, |p| paths::display(p).into()),
             origin,
         );
 
@@ -185,16 +236,17 @@ impl Settings {
                 DEFAULT.to_owned()
             }
         };
-        note("strict", args.strict.to_string(), flag(args.strict));
+        note("strict", args.strict.into(), flag(args.strict));
         note(
             "deny-warnings",
-            args.deny_warnings.to_string(),
+            args.deny_warnings.into(),
             flag(args.deny_warnings),
         );
+        note("exit-zero", args.exit_zero.into(), flag(args.exit_zero));
         let threads = args
             .threads
             .map_or_else(par::default_threads, |n| usize::from(n.get()));
-        note("threads", threads.to_string(), flag(args.threads.is_some()));
+        note("threads", threads.into(), flag(args.threads.is_some()));
 
         Settings {
             paths: if args.paths.is_empty() {
@@ -210,6 +262,8 @@ impl Settings {
             packs,
             strict: args.strict,
             deny_warnings: args.deny_warnings,
+            exit_zero: args.exit_zero,
+            statistics: args.statistics,
             ownership_globs,
             exclude,
             evidence,

@@ -35,7 +35,7 @@ const ROLE_KEYS: &[&str] = &["responsible", "accountable", "consulted", "informe
 
 /// Parses an ownership file; the first problem becomes one `invalid-yaml` finding.
 pub fn load(source: &Arc<SourceFile>) -> Result<OwnershipFile, Finding> {
-    let raw: RawOwnership = yaml::parse(source, Code::InvalidYaml)?;
+    let raw: RawOwnership = yaml::parse(source, yaml::FileKind::Ownership)?;
     let file = raw.into_model(source);
     check_scope(&file)?;
     Ok(file)

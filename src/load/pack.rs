@@ -80,7 +80,7 @@ struct RawEvidence {
 /// Parses a pack. A structural problem yields no pack and its finding; a bad role letter yields
 /// the pack (without that role) and a finding, so that validation still reports the rest.
 pub fn load(source: &Arc<SourceFile>, origin: PackOrigin) -> (Option<Pack>, Vec<Finding>) {
-    let raw: RawPack = match yaml::parse(source, Code::PackInvalidYaml) {
+    let raw: RawPack = match yaml::parse(source, yaml::FileKind::Pack) {
         Ok(raw) => raw,
         Err(finding) => return (None, vec![finding]),
     };

@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
+use super::yaml::FileKind;
 use crate::diag::kinds::IoError;
 use crate::diag::{Code, Finding};
 use crate::discover::Candidate;
@@ -15,18 +16,13 @@ use crate::source::{SourceFile, Span};
 pub const MAX_YAML_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 pub fn ownership_source(candidate: &Candidate) -> Result<Arc<SourceFile>, Finding> {
-    yaml_source(&candidate.path, &candidate.display, Code::InvalidYaml)
+    yaml_source(&candidate.path, &candidate.display, FileKind::Ownership)
 }
 
-/// Reads `path` (shown as `shown`); problems with the content are findings of `code`
-/// (`invalid-yaml` for ownership files, `pack-invalid-yaml` for packs).
-pub fn yaml_source(path: &Path, shown: &str, code: Code) -> Result<Arc<SourceFile>, Finding> {
-    let kind = if code == Code::PackInvalidYaml {
-        "a rule pack"
-    } else {
-        "an ownership file"
-    };
-    text_source(path, shown, code, MAX_YAML_FILE_SIZE, kind)
+/// Reads `path` (shown as `shown`); problems with the content are findings of the code of its
+/// kind (`invalid-yaml` for ownership and config files, `pack-invalid-yaml` for packs).
+pub fn yaml_source(path: &Path, shown: &str, kind: FileKind) -> Result<Arc<SourceFile>, Finding> {
+    text_source(path, shown, kind.code(), MAX_YAML_FILE_SIZE, kind.noun())
 }
 
 /// Reads the UTF-8 text file `path` (shown as `shown`) of at most `limit` bytes; `kind` names

@@ -61,7 +61,7 @@ pub fn load_confined(user: &[PathBuf], confined: usize, root: &Path) -> (Packs, 
     let mut user_ids = std::collections::BTreeSet::new();
     for file in user_pack_files(user, confined, root, &mut findings) {
         let shown = paths::display(&file);
-        let source = match read::yaml_source(&file, &shown, Code::PackInvalidYaml) {
+        let source = match read::yaml_source(&file, &shown, super::yaml::FileKind::Pack) {
             Ok(source) => source,
             Err(finding) => {
                 findings.push(finding);
@@ -127,7 +127,7 @@ fn provider_id_of(source: &Arc<SourceFile>) -> Option<String> {
     struct LooseProvider {
         id: String,
     }
-    super::yaml::parse::<Loose>(source, Code::PackInvalidYaml)
+    super::yaml::parse::<Loose>(source, super::yaml::FileKind::Pack)
         .ok()
         .map(|l| l.provider.id)
 }

@@ -27,19 +27,47 @@ fn options() -> serde_saphyr::Options {
     }
 }
 
-/// Parses one YAML document of `source` into `T`; a problem becomes one finding of `code` at
-/// the first problem.
-pub fn parse<T: DeserializeOwned>(source: &Arc<SourceFile>, code: Code) -> Result<T, Finding> {
+/// The kind of file being read: it decides the code of its problems and how messages name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Ownership,
+    Pack,
+    Config,
+}
+
+impl FileKind {
+    /// The code of a problem with the file's YAML.
+    pub fn code(self) -> Code {
+        match self {
+            FileKind::Pack => Code::PackInvalidYaml,
+            FileKind::Ownership | FileKind::Config => Code::InvalidYaml,
+        }
+    }
+
+    /// How messages name the file.
+    pub fn noun(self) -> &'static str {
+        match self {
+            FileKind::Ownership => "an ownership file",
+            FileKind::Pack => "a rule pack",
+            FileKind::Config => "the config file",
+        }
+    }
+}
+
+/// Parses one YAML document of `source` into `T`; a problem becomes one finding at the first
+/// problem, of the code of the file's kind.
+pub fn parse<T: DeserializeOwned>(source: &Arc<SourceFile>, kind: FileKind) -> Result<T, Finding> {
     if is_blank(&source.text) {
-        return Err(Finding::new(code, "the file is empty: it holds no YAML document")
+        return Err(Finding::new(kind.code(), "the file is empty: it holds no YAML document")
             .at(source, Span::new(0, 0), "empty document")
-            .help(match code {
-                Code::PackInvalidYaml => "a rule pack needs at least `provider` and `activities`",
-                _ => "an ownership file needs at least `provider:`; delete the file if it is not used",
+            .help(match kind {
+                FileKind::Pack => "a rule pack needs at least `provider` and `activities`",
+                FileKind::Config => "set at least one key (`evidence: true`), or delete the file",
+                FileKind::Ownership => "an ownership file needs at least `provider:`; delete the file if it is not used",
             }));
     }
     serde_saphyr::from_str_with_options::<T>(&source.text, options())
-        .map_err(|e| error_finding(source, code, &e))
+        .map_err(|e| error_finding(source, kind, &e))
 }
 
 /// No content: only blank lines, comments and document markers (`---`, `...`).
@@ -84,12 +112,13 @@ pub fn sp<T>(source: &SourceFile, spanned: Spanned<T>) -> Sp<T> {
     Sp::new(spanned.value, span(source, &spanned.referenced))
 }
 
-fn error_finding(source: &Arc<SourceFile>, code: Code, error: &serde_saphyr::Error) -> Finding {
+fn error_finding(source: &Arc<SourceFile>, kind: FileKind, error: &serde_saphyr::Error) -> Finding {
+    let code = kind.code();
     let at = error
         .location()
         .map_or(Span::new(0, 0), |loc| span(source, &loc));
     let raw = error.without_snippet().to_string();
-    let (message, label, help) = describe(&raw, code);
+    let (message, label, help) = describe(&raw, kind);
     let mut finding = Finding::new(code, message).at(source, at, label);
     if let Some(help) = help {
         finding = finding.help(help);
@@ -98,7 +127,7 @@ fn error_finding(source: &Arc<SourceFile>, code: Code, error: &serde_saphyr::Err
 }
 
 /// Rewords serde-saphyr's message for our users; returns (message, label, help).
-fn describe(raw: &str, code: Code) -> (String, String, Option<String>) {
+fn describe(raw: &str, file: FileKind) -> (String, String, Option<String>) {
     // serde-saphyr appends " at line N, column M" (and alias notes); we show the span instead.
     let text = raw
         .split(" at line ")
@@ -106,11 +135,7 @@ fn describe(raw: &str, code: Code) -> (String, String, Option<String>) {
         .unwrap_or(raw)
         .trim()
         .to_owned();
-    let kind = if code == Code::PackInvalidYaml {
-        "a rule pack"
-    } else {
-        "an ownership file"
-    };
+    let kind = file.noun();
     if let Some(rest) = text.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let expected: Vec<&str> = expected
@@ -202,14 +227,13 @@ fn describe(raw: &str, code: Code) -> (String, String, Option<String>) {
 
 #[cfg(test)]
 mod tests {
-    use super::describe;
-    use crate::diag::Code;
+    use super::{FileKind, describe};
 
     #[test]
     fn unknown_key_gets_did_you_mean() {
         let (m, _, help) = describe(
             "unknown field `responsibilites`, expected one of `service`, `provider`, `responsibilities` at line 3, column 1",
-            Code::InvalidYaml,
+            FileKind::Ownership,
         );
         assert_eq!(m, "unknown key `responsibilites` in an ownership file");
         assert_eq!(
@@ -224,7 +248,7 @@ mod tests {
     fn duplicate_key_is_reworded() {
         let (m, _, _) = describe(
             "duplicate mapping key: provider, set DuplicateKeyPolicy in Options if acceptable at line 2, column 1",
-            Code::InvalidYaml,
+            FileKind::Config,
         );
         assert_eq!(m, "duplicate key `provider`");
     }

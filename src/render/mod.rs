@@ -41,6 +41,9 @@ pub fn write(report: &Report, settings: &Settings) -> io::Result<()> {
 /// The report as text in the chosen format; `to_terminal` decides colour (with `--color auto`)
 /// and width.
 pub fn text(report: &Report, settings: &Settings, to_terminal: bool) -> String {
+    if settings.statistics {
+        return statistics(report, settings.format == Format::Json);
+    }
     match settings.format {
         Format::Human => {
             let color = match settings.color {
@@ -71,6 +74,37 @@ pub fn text(report: &Report, settings: &Settings, to_terminal: bool) -> String {
         Format::Gitlab => gitlab::render(report),
         Format::Junit => junit::render(report),
     }
+}
+
+/// `--statistics`: one line per code with its count (dropped findings included), most frequent
+/// first; a JSON array with `--format json`.
+fn statistics(report: &Report, json: bool) -> String {
+    let mut counts: std::collections::BTreeMap<crate::diag::Code, usize> =
+        report.dropped_by_code.clone();
+    for f in &report.findings {
+        *counts.entry(f.code).or_default() += 1;
+    }
+    let mut rows: Vec<(crate::diag::Code, usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_str().cmp(b.0.as_str())));
+    if json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(code, n)| {
+                serde_json::json!({ "code": code.as_str(), "count": n, "fixable": false })
+            })
+            .collect();
+        let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
+        text.push('\n');
+        return text;
+    }
+    let width = rows
+        .iter()
+        .map(|(_, n)| n.to_string().len())
+        .max()
+        .unwrap_or(1);
+    rows.iter()
+        .map(|(code, n)| format!("{n:>width$}  {:<26} {}\n", code.as_str(), code.summary()))
+        .collect()
 }
 
 /// Writes a file the way DESIGN section 9 says ([`file::write`]): atomically for a regular
@@ -114,22 +148,13 @@ pub fn settings(settings: &Settings) -> io::Result<()> {
 }
 
 fn write_settings(settings: &Settings) -> io::Result<()> {
+    let text = if settings.format == Format::Json {
+        settings_json(settings)
+    } else {
+        settings_yaml(settings)
+    };
     let mut out = io::stdout().lock();
-    match &settings.config {
-        Some(path) => writeln!(out, "# config file: {}", escape::text(path))?,
-        None => writeln!(out, "# config file: none")?,
-    }
-    let width = settings
-        .origins
-        .iter()
-        .map(|(n, v, _)| n.len() + v.len())
-        .max()
-        .unwrap_or(0);
-    for (name, value, origin) in &settings.origins {
-        let pad = width - name.len() - value.len();
-        let (value, origin) = (escape::text(value), escape::text(origin));
-        writeln!(out, "{name}: {value}{}  # {origin}", " ".repeat(pad))?;
-    }
+    out.write_all(text.as_bytes())?;
     if !settings.setup.is_empty() || !settings.notices.is_empty() {
         let problems: Vec<_> = settings
             .setup
@@ -137,9 +162,81 @@ fn write_settings(settings: &Settings) -> io::Result<()> {
             .chain(&settings.notices)
             .cloned()
             .collect();
-        write!(out, "\n{}", plain(&problems))?;
+        // Problems go to stderr, so stdout stays a file that loads.
+        io::stderr().write_all(plain(&problems).as_bytes())?;
     }
     out.flush()
+}
+
+/// The settings in force as a config file that loads, each line saying where its value came
+/// from; command-line-only settings as comments. JSON values are valid YAML, escapes included.
+fn settings_yaml(settings: &Settings) -> String {
+    use crate::settings::Section;
+    let value = |v: &serde_json::Value| escape::text(&v.to_string()).into_owned();
+    let line = |key: String, origin: &str| format!("{key:<44}  # {}\n", escape::text(origin));
+    let mut out = String::from(
+        "# raci-lint config: the settings in force, as a config file; each comment says where a\n# value came from (default, the config file, or the command line).\n",
+    );
+    match &settings.config {
+        Some(path) => out.push_str(&format!("# config file: {}\n", escape::text(path))),
+        None => out.push_str("# config file: none\n"),
+    }
+    for o in settings
+        .origins
+        .iter()
+        .filter(|o| o.section == Section::File)
+    {
+        if o.value.is_null() {
+            out.push_str(&line(format!("# {}: (none)", o.name), &o.from));
+        } else {
+            out.push_str(&line(format!("{}: {}", o.name, value(&o.value)), &o.from));
+        }
+    }
+    out.push_str("severity:\n");
+    for o in settings
+        .origins
+        .iter()
+        .filter(|o| o.section == Section::Severity)
+    {
+        let level = o.value.as_str().unwrap_or("off");
+        out.push_str(&line(format!("  {}: {level}", o.name), &o.from));
+    }
+    out.push_str("# command line only:\n");
+    for o in settings
+        .origins
+        .iter()
+        .filter(|o| o.section == Section::CommandLine)
+    {
+        out.push_str(&line(format!("# {}: {}", o.name, value(&o.value)), &o.from));
+    }
+    out
+}
+
+/// The settings in force as JSON: `{ "config": path|null, "settings": { name: { "value",
+/// "from" } }, "severity": { code: { "value", "from" } } }`.
+fn settings_json(settings: &Settings) -> String {
+    use crate::settings::Section;
+    let entries = |section: Section| -> serde_json::Map<String, serde_json::Value> {
+        settings
+            .origins
+            .iter()
+            .filter(|o| (o.section == Section::Severity) == (section == Section::Severity))
+            .map(|o| {
+                (
+                    o.name.to_owned(),
+                    serde_json::json!({ "value": o.value, "from": o.from }),
+                )
+            })
+            .collect()
+    };
+    let json = serde_json::json!({
+        "config": settings.config,
+        "settings": entries(Section::File),
+        "severity": entries(Section::Severity),
+    });
+    let mut text = escape::json(serde_json::to_string_pretty(&json).unwrap_or_default());
+    text.push('\n');
+    text
 }
 
 /// A message for stderr when the run itself failed (the report could not be written).
@@ -186,6 +283,15 @@ pub fn refusal(refusal: &crate::commands::Refusal) {
         text.push_str(&plain(&refusal.findings));
     }
     let _ = io::stderr().write_all(text.as_bytes());
+}
+
+/// A usage error on stderr, as clap writes its own, with a pointer to `--help`.
+pub fn usage(message: &str) {
+    let _ = writeln!(
+        io::stderr(),
+        "error: {}\n\nFor more information, try '--help'.",
+        escape::text(message)
+    );
 }
 
 /// A message for stderr about something the run did besides its report.

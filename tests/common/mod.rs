@@ -1,14 +1,13 @@
 //! Shared helpers for the integration tests: run the library on a folder and flatten findings.
 #![allow(dead_code)]
 
-use clap::Parser;
 use raci_lint::cli::Cli;
 use raci_lint::settings::Settings;
 use raci_lint::{Outcome, Report};
 
 /// Settings as the command line would build them.
 pub fn settings(args: &[&str]) -> Settings {
-    let cli = Cli::try_parse_from(std::iter::once("raci-lint").chain(args.iter().copied()))
+    let cli = Cli::parse_anywhere(std::iter::once("raci-lint").chain(args.iter().copied()))
         .expect("valid arguments");
     Settings::resolve(cli.into_check().expect("check arguments"))
 }

@@ -1,0 +1,235 @@
+//! A command line that forgives (DESIGN section 6): options anywhere, `help`, did-you-mean for a
+//! mistyped command, `--severity`, `--exit-zero`, `--statistics`, `RACI_LINT_FORMAT`, and
+//! `raci-lint config` printing a config file that loads.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn raci_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_raci-lint"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RACI_LINT_FORMAT")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().unwrap()
+}
+
+fn raci(args: &[&str]) -> Output {
+    raci_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, &[])
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn options_go_anywhere() {
+    let runs = [
+        raci(&["--format", "json", "check", "fixtures/demo"]),
+        raci(&["check", "--format", "json", "fixtures/demo"]),
+        raci(&["--format", "json", "fixtures/demo"]),
+        raci(&["--format=json", "-q", "check", "fixtures/demo"]),
+        raci(&["-q", "check", "fixtures/demo", "--format", "json"]),
+    ];
+    for out in &runs {
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        assert_eq!(out.stdout, runs[0].stdout);
+    }
+    let out = raci(&[
+        "--packs",
+        "fixtures/codes/pack-error/packs",
+        "explain",
+        "sysbee",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "a broken pack is still refused");
+}
+
+#[test]
+fn help_is_a_command() {
+    let out = raci(&["help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout).contains("Usage: raci-lint"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = raci(&["help", "matrix"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("Usage: raci-lint matrix"));
+}
+
+#[test]
+fn a_mistyped_command_is_a_usage_error_with_did_you_mean() {
+    for (typo, meant) in [
+        ("chek", "check"),
+        ("provider", "providers"),
+        ("matrx", "matrix"),
+    ] {
+        let out = raci(&[typo]);
+        assert_eq!(out.status.code(), Some(2), "{typo}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!("did you mean `raci-lint {meant}`?")),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    // A folder of that name is a PATH like any other.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("chek")).unwrap();
+    let out = raci_in(dir.path(), &["chek"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("no-ownership-files"));
+}
+
+#[test]
+fn severity_exit_zero_and_statistics() {
+    let out = raci(&[
+        "--severity",
+        "claims-provider-duty=warning",
+        "fixtures/demo",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("0 errors, 1 warning"));
+    let out = raci(&[
+        "--severity",
+        "claims-provider-duty=off",
+        "--format",
+        "concise",
+        "fixtures/demo",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    let out = raci(&["--severity", "claims-provider-dutty=error", "fixtures/demo"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("did you mean `claims-provider-duty`?"));
+    let out = raci(&["--severity", "claims-provider-duty=fatal", "fixtures/demo"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = raci(&["--exit-zero", "fixtures/demo"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = raci(&[
+        "--exit-zero",
+        "--packs",
+        "fixtures/codes/pack-error/packs",
+        "fixtures/codes/pack-error",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "a broken run stays 2");
+    let out = raci(&["--statistics", "--no-evidence", "fixtures/codes"]);
+    let lines: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+    assert!(!lines.is_empty());
+    let counts: Vec<usize> = lines
+        .iter()
+        .map(|l| l.split_whitespace().next().unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        counts.windows(2).all(|w| w[0] >= w[1]),
+        "most frequent first: {lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains(" claims-provider-duty ")),
+        "{lines:?}"
+    );
+    let out = raci(&["--statistics", "--format", "json", "fixtures/demo"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!([{ "code": "claims-provider-duty", "count": 1, "fixable": false }])
+    );
+}
+
+#[test]
+fn the_format_comes_from_the_environment_unless_given() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = raci_in(root, &["fixtures/demo"], &[("RACI_LINT_FORMAT", "json")]);
+    assert!(serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok());
+    let out = raci_in(
+        root,
+        &["--format", "concise", "fixtures/demo"],
+        &[("RACI_LINT_FORMAT", "json")],
+    );
+    assert!(text(&out.stdout).starts_with("fixtures/demo/infra/raci.yaml:30:3: error"));
+}
+
+#[test]
+fn config_prints_a_config_file_that_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join("raci-lint.yaml"),
+        "evidence: false\nseverity: { unowned-duty: note }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("raci.yaml"),
+        "provider: sysbee\nresponsibilities:\n  server-os-patching: ops\n",
+    )
+    .unwrap();
+    let out = raci_in(
+        dir.path(),
+        &[
+            "config",
+            "--strict",
+            "--severity",
+            "claims-provider-duty=warning",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let printed = text(&out.stdout);
+    assert!(printed.contains("evidence: false"), "{printed}");
+    let line = |key: &str| {
+        printed
+            .lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(
+        line("unowned-duty:").contains("error")
+            && line("unowned-duty:").contains("raised by --strict")
+    );
+    assert!(
+        line("claims-provider-duty:").contains("warning  ")
+            && line("claims-provider-duty:").ends_with("# command line")
+    );
+    assert!(line("evidence:").ends_with("# raci-lint.yaml"));
+    // It loads, and means what it says.
+    std::fs::write(dir.path().join("printed.yaml"), &printed).unwrap();
+    let out = raci_in(
+        dir.path(),
+        &["--config", "printed.yaml", "--format", "json"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["scanned"], 0, "evidence: false held");
+    assert!(
+        report["summary"]["errors"].as_u64().unwrap() > 1,
+        "unowned-duty is an error"
+    );
+    assert_eq!(
+        report["summary"]["warnings"], 1,
+        "claims-provider-duty is a warning"
+    );
+    let out = raci_in(dir.path(), &["config", "--format", "json"], &[]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["settings"]["evidence"],
+        serde_json::json!({ "value": false, "from": "raci-lint.yaml" })
+    );
+    assert_eq!(json["severity"]["unowned-duty"]["value"], "note");
+    // Problems with the config file name it as the config file.
+    std::fs::write(dir.path().join("raci-lint.yaml"), "severty: {}\n").unwrap();
+    let out = raci_in(dir.path(), &["--format", "concise"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stdout).contains("unknown key `severty` in the config file"),
+        "{}",
+        text(&out.stdout)
+    );
+}
