@@ -61,6 +61,9 @@ pub struct Report {
     pub dropped_by_code: std::collections::BTreeMap<Code, usize>,
 }
 
+/// Ownership files loaded and checked at a time, between two applications of `max-findings`.
+const CHUNK: usize = 1024;
+
 /// Findings counted but not kept (past `max-findings`), by code and default severity.
 #[derive(Debug, Clone, Copy)]
 struct Dropped {
@@ -176,7 +179,7 @@ pub fn check(settings: &Settings) -> Report {
     sink.extend(found.findings);
 
     report.checked = found.ownership.iter().map(|c| c.display.clone()).collect();
-    let checked = par::map(&found.ownership, settings.threads, |candidate| {
+    let check_one = |candidate: &discover::Candidate| {
         let mut sink = Sink::default();
         let file = load::read::ownership_source(candidate)
             .and_then(|source| load::ownership::load(&source));
@@ -208,22 +211,24 @@ pub fn check(settings: &Settings) -> Report {
         let mut dropped = Vec::new();
         let findings = cap(sink.into_findings(), settings.max_findings, &mut dropped);
         (resolved, waivers, findings, dropped)
-    });
+    };
     let mut resolved = Vec::new();
     let mut waiver_sets = Vec::new();
     let mut dropped = Vec::new();
-    for (file, waivers, findings, lost) in checked {
-        resolved.extend(file);
-        waiver_sets.extend(waivers);
-        sink.extend(findings);
-        dropped.extend(lost);
-    }
-    // Thousands of ownership files with findings each: keep memory to what can be shown before
-    // the scan adds its own.
-    if sink.findings().len() > settings.max_findings {
-        let kept = cap(sink.into_findings(), settings.max_findings, &mut dropped);
-        sink = Sink::default();
-        sink.extend(kept);
+    // In chunks, capped after each: thousands of ownership files with findings each keep no
+    // more in memory than can be shown.
+    for chunk in found.ownership.chunks(CHUNK) {
+        for (file, waivers, findings, lost) in par::map(chunk, settings.threads, check_one) {
+            resolved.extend(file);
+            waiver_sets.extend(waivers);
+            sink.extend(findings);
+            dropped.extend(lost);
+        }
+        if sink.findings().len() > settings.max_findings {
+            let kept = cap(sink.into_findings(), settings.max_findings, &mut dropped);
+            sink = Sink::default();
+            sink.extend(kept);
+        }
     }
 
     if settings.evidence {

@@ -40,19 +40,18 @@ impl Rule {
         self.files.is_match(rel) && !self.exclude.is_match(rel)
     }
 
-    /// The byte ranges in `text` (a whole file) that this rule matches.
-    pub fn matches(&self, text: &[u8]) -> Vec<(usize, usize)> {
+    /// The byte ranges in `text` (a whole file) that this rule matches, one at a time: a file
+    /// with a million matches is never held as a list.
+    pub fn matches<'t>(&'t self, text: &'t [u8]) -> Box<dyn Iterator<Item = (usize, usize)> + 't> {
         if self.group {
-            self.regex
-                .captures_iter(text)
-                .filter_map(|c| c.name(EVIDENCE_GROUP).or_else(|| c.get(0)))
-                .map(|m| (m.start(), m.end()))
-                .collect()
+            Box::new(
+                self.regex
+                    .captures_iter(text)
+                    .filter_map(|c| c.name(EVIDENCE_GROUP).or_else(|| c.get(0)))
+                    .map(|m| (m.start(), m.end())),
+            )
         } else {
-            self.regex
-                .find_iter(text)
-                .map(|m| (m.start(), m.end()))
-                .collect()
+            Box::new(self.regex.find_iter(text).map(|m| (m.start(), m.end())))
         }
     }
 }
