@@ -233,3 +233,55 @@ fn config_prints_a_config_file_that_loads() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn the_human_output_never_breaks_an_id_or_a_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = "infrastructure/environments/production/shop-frontend/web-servers";
+    std::fs::create_dir_all(dir.path().join(deep)).unwrap();
+    std::fs::write(
+        dir.path().join(deep).join("raci.yaml"),
+        "provider: sysbee\nresponsibilities: {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(deep).join("upgrade.sh"),
+        "apt-get -y dist-upgrade\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(deep).join("blob.sh"), b"\0\0binary").unwrap();
+    let out = raci_in(dir.path(), &[], &[]);
+    let shown = text(&out.stdout);
+    let ids = [
+        "seo-issues",
+        "web-application-malware-removal",
+        "database-schema-and-query-optimization",
+        "third-party-troubleshooting",
+    ];
+    for id in ids {
+        assert!(
+            shown.contains(&format!("({id})")),
+            "{id} is broken in:\n{shown}"
+        );
+    }
+    assert!(shown.contains("allow(server-os-patching)"));
+    assert!(shown.contains(&format!("{deep}/raci.yaml")), "{shown}");
+    // The ownership file an evidence match is attributed to: one line, no second snippet.
+    assert_eq!(
+        shown.matches("attributed to this ownership file:").count(),
+        1,
+        "{shown}"
+    );
+    assert_eq!(
+        shown.matches(&format!("{deep}/raci.yaml:1:1\n")).count(),
+        1,
+        "{shown}"
+    );
+    // The summary counts skipped files.
+    assert!(
+        shown
+            .trim_end()
+            .ends_with("in 1 ownership file; 1 file skipped (--verbose lists them)"),
+        "{shown}"
+    );
+}

@@ -24,9 +24,14 @@ pub fn render(report: &Report, style: &Style) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
+    // Lines break at spaces only, never inside a word: an id (`seo-issues`), a path or a
+    // snippet to copy (`allow(os-network-firewall-configuration)`) stays whole.
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false);
+        .with_links(false)
+        .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
     for finding in &report.findings {
         let shown = Shown::new(finding);
@@ -65,6 +70,12 @@ pub fn summary_line(report: &Report) -> String {
         parts.join(", "),
         plural(s.files, "ownership file")
     );
+    if s.skipped > 0 {
+        line.push_str(&format!(
+            "; {} skipped (--verbose lists them)",
+            plural(s.skipped, "file")
+        ));
+    }
     if report.baselined > 0 {
         line.push_str(&format!(
             " ({} in the baseline not shown)",
@@ -82,42 +93,6 @@ struct Shown {
     severity: Severity,
     source: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Elsewhere>,
-}
-
-/// A secondary label in another file, shown as a note under the finding.
-struct Elsewhere {
-    text: String,
-    source: Excerpt,
-    label: Option<LabeledSpan>,
-}
-
-impl fmt::Debug for Elsewhere {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-impl fmt::Display for Elsewhere {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-impl std::error::Error for Elsewhere {}
-
-impl Diagnostic for Elsewhere {
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(miette::Severity::Advice)
-    }
-
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.label.clone().into_iter()))
-    }
 }
 
 fn escaped(s: &str) -> String {
@@ -143,22 +118,30 @@ impl Shown {
             }
             source = Some(excerpt);
         }
-        let related = finding
+        // Where else the finding points (an evidence match's ownership file): one line each
+        // under the help, `attributed to this ownership file: infra/raci.yaml:3:1`.
+        let elsewhere: Vec<String> = finding
             .related
             .iter()
             .map(|related| {
-                let (source, moved) = excerpt::build(&related.source, &[related.label.span]);
-                Elsewhere {
-                    text: escaped(related.label.text.as_deref().unwrap_or("")),
-                    source,
-                    label: moved[0]
-                        .map(|span| LabeledSpan::new_primary_with_span(None, miette_span(span))),
-                }
+                let at = related.source.line_col(related.label.span.start);
+                format!(
+                    "{}: {}:{}:{}",
+                    escaped(related.label.text.as_deref().unwrap_or("see")),
+                    escaped(&related.source.path),
+                    at.line,
+                    at.column
+                )
             })
             .collect();
+        let help = match (finding.help.as_deref().map(escaped), elsewhere.is_empty()) {
+            (help, true) => help,
+            (None, false) => Some(elsewhere.join("\n")),
+            (Some(help), false) => Some(format!("{help}\n{}", elsewhere.join("\n"))),
+        };
         Shown {
             message: escaped(&finding.message),
-            help: finding.help.as_deref().map(escaped),
+            help,
             // A path without a span still belongs in the header.
             code: match (&finding.source, &finding.path) {
                 (None, Some(path)) => format!("{} ({})", finding.code, escape::text(path)),
@@ -167,7 +150,6 @@ impl Shown {
             severity: finding.severity,
             source,
             labels,
-            related,
         }
     }
 }
@@ -211,13 +193,6 @@ impl Diagnostic for Shown {
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
-    }
-
-    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
-        if self.related.is_empty() {
-            return None;
-        }
-        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
