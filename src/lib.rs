@@ -232,6 +232,8 @@ pub fn check(settings: &Settings) -> Report {
     }
 
     if settings.evidence {
+        let mut trimmed = Vec::new();
+        let mut trim = |findings| cap(findings, settings.max_findings, &mut trimmed);
         let scan = evidence::scan(
             &found.others,
             &settings.paths,
@@ -239,7 +241,9 @@ pub fn check(settings: &Settings) -> Report {
             settings.threads,
             settings.max_file_size,
             settings.max_findings,
+            &mut trim,
         );
+        dropped.extend(trimmed);
         report.summary.scanned = scan.scanned;
         report.summary.skipped = scan.skipped.len() + found.skipped.len();
         report.skipped = scan

@@ -322,6 +322,22 @@ fn findings_past_max_findings_are_counted_and_still_decide_the_exit_status() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json(&out)["summary"]["errors"], total);
+    // Many files with many matches each: counted the same way, whatever the chunking.
+    let many: Vec<(String, Vec<u8>)> = (0..5_000)
+        .map(|i| (format!("many/f{i:04}.txt"), vec![b'\n'; 9]))
+        .collect();
+    let mut files: Vec<(&str, &[u8])> = many
+        .iter()
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    files.push(("packs/acme.yaml", pack.as_bytes()));
+    files.push(("raci.yaml", b"provider: acme\n"));
+    files.push(("raci-lint.yaml", b"max-findings: 100\n"));
+    let dir = repo(&files);
+    let report = json(&raci(dir.path(), &["--packs", "packs", "--format", "json"]));
+    assert_eq!(report["summary"]["dropped"], 5_000 * 10 - 100);
+    assert_eq!(report["diagnostics"][1]["path"], "many/f0000.txt");
+    assert_eq!(report["diagnostics"][100]["path"], "many/f0009.txt");
 }
 
 #[test]

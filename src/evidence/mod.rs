@@ -25,6 +25,9 @@ use crate::source::{SourceFile, Span};
 use crate::{par, paths};
 use rules::PackRules;
 
+/// Files scanned at a time, between two trims of the findings to `max-findings`.
+const CHUNK: usize = 4096;
+
 /// Files larger than this are not searched (DESIGN: `max-file-size`, default 1 MiB).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 
@@ -187,6 +190,7 @@ pub fn scan(
     threads: usize,
     max_file_size: u64,
     max_findings: usize,
+    trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>,
 ) -> ScanOutcome {
     let cwd = std::env::current_dir().ok();
     let mut compiled = HashMap::new();
@@ -196,7 +200,7 @@ pub fn scan(
             .or_insert_with(|| PackRules::compile(&resolved.pack));
     }
     let scopes = Scopes::new(owners, &compiled);
-    let results = par::map(files, threads, |file| {
+    let scan_one = |file: &ScanFile| {
         let normal = paths::normal_from(cwd.as_deref(), &file.path);
         let owner = scopes.owner_of(&normal, &mut Vec::new())?;
         let rel = file.rel(roots);
@@ -220,24 +224,33 @@ pub fn scan(
             max_file_size,
             max_findings,
         ))
-    });
+    };
     let mut outcome = ScanOutcome::default();
-    // The walk's order depends on scheduling; everything below is sorted or counted.
-    for result in results.into_iter().flatten() {
-        match result {
-            FileResult::Skipped(display, reason) => outcome.skipped.push((display, reason)),
-            FileResult::Failed(finding) => outcome.findings.push(finding),
-            FileResult::Scanned {
-                findings,
-                waived,
-                dropped,
-            } => {
-                outcome.scanned += 1;
-                outcome.findings.extend(findings);
-                outcome.waived.extend(waived);
-                outcome.dropped += dropped;
+    // In chunks, trimmed after each, so that many files with many matches each keep no more
+    // in memory than can be shown. The walk's order depends on scheduling; everything below
+    // is sorted or counted.
+    for chunk in files.chunks(CHUNK) {
+        for result in par::map(chunk, threads, scan_one).into_iter().flatten() {
+            match result {
+                FileResult::Skipped(display, reason) => outcome.skipped.push((display, reason)),
+                FileResult::Failed(finding) => outcome.findings.push(finding),
+                FileResult::Scanned {
+                    findings,
+                    waived,
+                    dropped,
+                } => {
+                    outcome.scanned += 1;
+                    outcome.findings.extend(findings);
+                    outcome.waived.extend(waived);
+                    outcome.dropped += dropped;
+                }
             }
         }
+        if outcome.findings.len() > max_findings {
+            outcome.findings = trim(std::mem::take(&mut outcome.findings));
+        }
+        // Waived findings are only listed with --show-waived; past the limit they are not.
+        outcome.waived.truncate(max_findings);
     }
     outcome.skipped.sort_by(|a, b| a.0.cmp(&b.0));
     outcome
