@@ -56,6 +56,8 @@ pub struct Discovery {
     /// Files left out of the scan because they are links out of their PATH (shown path, why).
     pub skipped: Vec<(String, &'static str)>,
     pub findings: Vec<Finding>,
+    /// Named files that are not ownership files, with evidence off: nothing checks them.
+    pub named_unchecked: Vec<String>,
 }
 
 /// What to walk and how.
@@ -76,8 +78,66 @@ pub fn globset(globs: &[String]) -> Result<GlobSet, globset::Error> {
     builder.build()
 }
 
+/// Whether a named file is an ownership file: its path as given, or its name alone, matches
+/// the ownership globs.
+pub fn is_ownership_name(globs: &GlobSet, path: &Path) -> bool {
+    globs.is_match(path)
+        || path
+            .file_name()
+            .is_some_and(|name| globs.is_match(Path::new(name)))
+}
+
+/// The ownership files in the folders above each PATH (a file PATH's own folder included), up
+/// to the repository root, that the walk did not find: they may govern what the PATHs hold,
+/// so `cd infra/ansible && raci-lint` judges its files as the whole repository would.
+pub fn ownership_above(
+    roots: &[PathBuf],
+    repo_root: &Path,
+    globs: &GlobSet,
+    found: &[Candidate],
+) -> Vec<Candidate> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let known: std::collections::HashSet<PathBuf> = found
+        .iter()
+        .map(|c| paths::absolute(&cwd, &c.path))
+        .collect();
+    let mut above = BTreeMap::new();
+    for root in roots {
+        let Ok(canonical) = std::fs::canonicalize(root) else {
+            continue;
+        };
+        if !canonical.starts_with(repo_root) {
+            continue;
+        }
+        for dir in canonical.ancestors().skip(1) {
+            if !dir.starts_with(repo_root) {
+                break;
+            }
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let rel = path.strip_prefix(repo_root).unwrap_or(&path);
+                let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+                if is_file && globs.is_match(rel) && !known.contains(&path) {
+                    above
+                        .entry((paths::display_from(Some(&cwd), &path), path.clone()))
+                        .or_insert(path);
+                }
+            }
+        }
+    }
+    above
+        .into_iter()
+        .map(|((display, _), path)| Candidate { display, path })
+        .collect()
+}
+
 #[derive(Default)]
 struct Found {
+    /// Named files that are not ownership files, with evidence off: nothing checks them.
+    named_unchecked: Vec<String>,
     /// By shown path, then real name: names that display alike are still two files.
     ownership: BTreeMap<(String, PathBuf), PathBuf>,
     others: Vec<ScanFile>,
@@ -97,8 +157,17 @@ pub fn discover(walk: &Walk<'_>) -> Discovery {
         };
         if meta.is_dir() {
             walk_root(root, index, walk, &found);
-        } else {
+        } else if is_ownership_name(walk.ownership, root) {
             insert(&mut lock(&found).ownership, root);
+        } else if walk.keep_others {
+            // A named infrastructure file: scanned for evidence, not parsed as an ownership file.
+            let file = ScanFile {
+                path: root.clone(),
+                root: index,
+            };
+            lock(&found).others.push(file);
+        } else {
+            lock(&found).named_unchecked.push(paths::display(root));
         }
     }
     let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -117,6 +186,7 @@ pub fn discover(walk: &Walk<'_>) -> Discovery {
             skipped
         },
         findings,
+        named_unchecked: found.named_unchecked,
     }
 }
 

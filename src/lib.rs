@@ -19,7 +19,7 @@ pub mod settings;
 pub mod source;
 pub mod suggest;
 
-use diag::kinds::{NoOwnershipFiles, TooManyFindings};
+use diag::kinds::{NamedFileUnchecked, NoOwnershipFiles, TooManyFindings};
 use diag::{Code, Finding, Severity, Sink};
 use settings::Settings;
 
@@ -157,6 +157,15 @@ pub fn check(settings: &Settings) -> Report {
             return finish(report, sink, settings, baseline.as_ref(), Vec::new());
         }
     };
+    // Whether any PATH is more than an ownership file: a folder, or another file to scan.
+    let scanned_any_path = settings
+        .paths
+        .iter()
+        .any(|p| p.is_dir() || (p.is_file() && !discover::is_ownership_name(&ownership, p)));
+    let named_files = settings
+        .paths
+        .iter()
+        .any(|p| p.is_file() && !discover::is_ownership_name(&ownership, p));
     let found = discover::discover(&discover::Walk {
         roots: &settings.paths,
         ownership: &ownership,
@@ -165,8 +174,30 @@ pub fn check(settings: &Settings) -> Report {
         threads: settings.threads,
     });
     report.summary.files = found.ownership.len();
-    // A PATH that could not be read already has its io-error: "nothing found" would be noise.
-    if found.ownership.is_empty() && found.findings.is_empty() {
+    // Ownership files above the PATHs (up to the repository root) govern what the PATHs hold;
+    // their own findings lie outside the PATHs and are not reported.
+    let above = if settings.evidence {
+        discover::ownership_above(
+            &settings.paths,
+            &settings.root,
+            &ownership,
+            &found.ownership,
+        )
+    } else {
+        Vec::new()
+    };
+    for path in &found.named_unchecked {
+        sink.push(
+            NamedFileUnchecked {
+                path,
+                evidence_off: true,
+            }
+            .report(),
+        );
+    }
+    // A PATH that could not be read already has its io-error, a named file its own line:
+    // "nothing found" would be noise.
+    if found.ownership.is_empty() && above.is_empty() && !named_files && found.findings.is_empty() {
         let shown: Vec<String> = settings.paths.iter().map(|p| paths::display(p)).collect();
         sink.push(
             NoOwnershipFiles {
@@ -179,6 +210,7 @@ pub fn check(settings: &Settings) -> Report {
     sink.extend(found.findings);
 
     report.checked = found.ownership.iter().map(|c| c.display.clone()).collect();
+    let cwd = std::env::current_dir().unwrap_or_default();
     let check_one = |candidate: &discover::Candidate| {
         let mut sink = Sink::default();
         let file = load::read::ownership_source(candidate)
@@ -199,7 +231,7 @@ pub fn check(settings: &Settings) -> Report {
                 });
                 checks::ownership_file(file, &packs, &mut sink).map(|mut resolved| {
                     resolved.folder =
-                        paths::normal(candidate.path.parent().unwrap_or(&candidate.path));
+                        paths::absolute(&cwd, candidate.path.parent().unwrap_or(&candidate.path));
                     resolved
                 })
             }
@@ -230,19 +262,35 @@ pub fn check(settings: &Settings) -> Report {
             sink.extend(kept);
         }
     }
+    for (file, waivers, _, _) in par::map(&above, settings.threads, check_one) {
+        resolved.extend(file);
+        waiver_sets.extend(waivers);
+    }
+    let outside: std::collections::HashSet<&str> =
+        above.iter().map(|c| c.display.as_str()).collect();
 
     if settings.evidence {
         let mut trimmed = Vec::new();
         let mut trim = |findings| cap(findings, settings.max_findings, &mut trimmed);
-        let scan = evidence::scan(
-            &found.others,
-            &settings.paths,
-            &resolved,
-            settings.threads,
-            settings.max_file_size,
-            settings.max_findings,
-            &mut trim,
-        );
+        let plan = evidence::Plan {
+            files: &found.others,
+            roots: &settings.paths,
+            repo_root: &settings.root,
+            owners: &resolved,
+            threads: settings.threads,
+            max_file_size: settings.max_file_size,
+            max_findings: settings.max_findings,
+        };
+        let scan = evidence::scan(&plan, &mut trim);
+        for path in &scan.uncovered {
+            sink.push(
+                NamedFileUnchecked {
+                    path,
+                    evidence_off: false,
+                }
+                .report(),
+            );
+        }
         dropped.extend(trimmed);
         report.summary.scanned = scan.scanned;
         report.summary.skipped = scan.skipped.len() + found.skipped.len();
@@ -269,7 +317,20 @@ pub fn check(settings: &Settings) -> Report {
             });
         }
     }
-    let (kept, waived) = checks::waivers::apply(sink.into_findings(), &waiver_sets, settings.today);
+    // Evidence waivers are judged only when the scan looked at something: not with
+    // --no-evidence, nor when the PATHs name only ownership files.
+    let evidence_judged = settings.evidence && scanned_any_path;
+    let (kept, waived) = checks::waivers::apply(
+        sink.into_findings(),
+        &waiver_sets,
+        settings.today,
+        evidence_judged,
+    );
+    // Waivers of the ownership files above the PATHs are used, never reported.
+    let kept: Vec<Finding> = kept
+        .into_iter()
+        .filter(|f| f.path.as_deref().is_none_or(|p| !outside.contains(p)))
+        .collect();
     report.waived.extend(waived);
     let mut sink = Sink::default();
     sink.extend(kept);

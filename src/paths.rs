@@ -35,6 +35,27 @@ pub fn normal(path: &Path) -> PathBuf {
     normal_from(std::env::current_dir().ok().as_deref(), path)
 }
 
+/// `path` made absolute against `cwd` and normalised lexically (`.` dropped, `..` applied), by
+/// its real name: the key attribution compares ownership folders and scanned files by, so
+/// that an ownership file above the current folder still governs the files below it.
+pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let mut out = if path.is_absolute() {
+        PathBuf::new()
+    } else {
+        cwd.to_path_buf()
+    };
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// [`normal`] with the current folder already known.
 pub fn normal_from(cwd: Option<&Path>, path: &Path) -> PathBuf {
     let rel = match cwd {

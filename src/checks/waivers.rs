@@ -101,10 +101,15 @@ impl Active<'_> {
 
 /// Splits `findings` into those still reported and those waived, adding the waivers' own
 /// findings (missing reason, expired, unused, malformed) to the reported ones.
+///
+/// Evidence waivers (`performs-provider-duty`) are judged only when the scan ran
+/// (`evidence_judged`): with `--no-evidence`, or PATHs that name only ownership files, they are
+/// never unused.
 pub fn apply(
     findings: Vec<Finding>,
     sets: &[WaiverSet],
     today: Date,
+    evidence_judged: bool,
 ) -> (Vec<Finding>, Vec<Finding>) {
     let mut reported = Vec::new();
     let mut active = Vec::new();
@@ -196,6 +201,14 @@ pub fn apply(
             });
         }
     }
+    // The waivers of each ownership file, so a finding asks only its own file's waivers.
+    let mut by_file: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (i, a) in active.iter().enumerate() {
+        by_file
+            .entry(a.set.source.path.as_str())
+            .or_default()
+            .push(i);
+    }
     let mut waived = Vec::new();
     for f in findings {
         // Waivers accept findings about the repository, not problems with waivers themselves.
@@ -204,18 +217,31 @@ pub fn apply(
                 f.code,
                 Code::WaiverMissingReason | Code::ExpiredWaiver | Code::UnusedWaiver
             );
+        let owners = [
+            f.path.as_deref(),
+            f.related.first().map(|r| r.source.path.as_str()),
+        ];
         let hit = waivable
-            .then(|| active.iter_mut().find(|a| a.owns(&f) && a.matches(&f)))
+            .then(|| {
+                owners
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|path| by_file.get(path))
+                    .flatten()
+                    .copied()
+                    .find(|&i| active[i].owns(&f) && active[i].matches(&f))
+            })
             .flatten();
         match hit {
-            Some(a) => {
-                a.used = true;
+            Some(i) => {
+                active[i].used = true;
                 waived.push(f);
             }
             None => reported.push(f),
         }
     }
-    for a in active.iter().filter(|a| !a.used) {
+    let judged = |a: &&Active| evidence_judged || a.code != Code::PerformsProviderDuty;
+    for a in active.iter().filter(|a| !a.used).filter(judged) {
         reported.push(
             UnusedFileWaiver {
                 waiver: a.waiver,

@@ -970,3 +970,36 @@ impl LimitExceeded {
         ))
     }
 }
+
+/// A file named on the command line that nothing checks.
+pub struct NamedFileUnchecked<'a> {
+    pub path: &'a str,
+    /// Evidence is off (`--no-evidence`), rather than no scope covering the file.
+    pub evidence_off: bool,
+}
+
+impl NamedFileUnchecked<'_> {
+    pub fn report(self) -> Finding {
+        let (message, help) = if self.evidence_off {
+            (
+                format!(
+                    "`{}` is not an ownership file, and the evidence scan is off: nothing checks it",
+                    self.path
+                ),
+                "drop --no-evidence (or `evidence: false`) to scan it for evidence".to_owned(),
+            )
+        } else {
+            (
+                format!(
+                    "no ownership file's scope covers `{}`: nothing checks it",
+                    self.path
+                ),
+                "add a `raci.yaml` in its folder or above, or widen a `scope` to cover it"
+                    .to_owned(),
+            )
+        };
+        Finding::new(Code::NoOwnershipFiles, message)
+            .help(help)
+            .at_path(self.path)
+    }
+}

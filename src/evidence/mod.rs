@@ -61,6 +61,8 @@ pub struct ScanOutcome {
     pub skipped: Vec<(String, SkipReason)>,
     /// `performs-provider-duty` findings past `max-findings` in one file: counted, not kept.
     pub dropped: usize,
+    /// Files named on the command line that no ownership file's scope covers.
+    pub uncovered: Vec<String>,
 }
 
 /// An ownership file as the scan sees it: which rules apply to it.
@@ -182,17 +184,34 @@ impl<'a> Folder<'a> {
     }
 }
 
-/// Scans `files` for evidence against the resolved ownership files, on `threads` threads.
-pub fn scan(
-    files: &[ScanFile],
-    roots: &[std::path::PathBuf],
-    owners: &[Resolved],
-    threads: usize,
-    max_file_size: u64,
-    max_findings: usize,
-    trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>,
-) -> ScanOutcome {
-    let cwd = std::env::current_dir().ok();
+/// What one scan reads and how.
+pub struct Plan<'a> {
+    /// The files the walk kept for the scan.
+    pub files: &'a [ScanFile],
+    /// The PATHs they were found under.
+    pub roots: &'a [std::path::PathBuf],
+    /// The repository root: evidence globs are relative to it.
+    pub repo_root: &'a Path,
+    /// The ownership files that resolved, whose scopes decide what is read.
+    pub owners: &'a [Resolved],
+    pub threads: usize,
+    pub max_file_size: u64,
+    pub max_findings: usize,
+}
+
+/// Scans the plan's files for evidence against the resolved ownership files; `trim` keeps the
+/// findings to `max-findings` between chunks of files.
+pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>) -> ScanOutcome {
+    let Plan {
+        files,
+        roots,
+        repo_root,
+        owners,
+        threads,
+        max_file_size,
+        max_findings,
+    } = *plan;
+    let cwd = std::env::current_dir().unwrap_or_default();
     let mut compiled = HashMap::new();
     for resolved in owners {
         compiled
@@ -201,9 +220,18 @@ pub fn scan(
     }
     let scopes = Scopes::new(owners, &compiled);
     let scan_one = |file: &ScanFile| {
-        let normal = paths::normal_from(cwd.as_deref(), &file.path);
-        let owner = scopes.owner_of(&normal, &mut Vec::new())?;
-        let rel = file.rel(roots);
+        let absolute = paths::absolute(&cwd, &file.path);
+        let Some(owner) = scopes.owner_of(&absolute, &mut Vec::new()) else {
+            // A file named on the command line that no ownership file governs: say so.
+            let named = roots.get(file.root).is_some_and(|r| *r == file.path);
+            return named
+                .then(|| FileResult::Uncovered(paths::display_from(Some(&cwd), &file.path)));
+        };
+        // Evidence globs are relative to the repository root, whatever PATH found the file (a
+        // PATH outside the repository: relative to that PATH).
+        let rel = absolute
+            .strip_prefix(repo_root)
+            .unwrap_or_else(|_| file.rel(roots));
         let rules: Vec<usize> = owner
             .applicable
             .iter()
@@ -214,7 +242,7 @@ pub fn scan(
             return None;
         }
         let target = Target {
-            display: paths::display_from(cwd.as_deref(), &file.path),
+            display: paths::display_from(Some(&cwd), &file.path),
             path: &file.path,
         };
         Some(scan_file(
@@ -234,6 +262,7 @@ pub fn scan(
             match result {
                 FileResult::Skipped(display, reason) => outcome.skipped.push((display, reason)),
                 FileResult::Failed(finding) => outcome.findings.push(finding),
+                FileResult::Uncovered(display) => outcome.uncovered.push(display),
                 FileResult::Scanned {
                     findings,
                     waived,
@@ -266,6 +295,8 @@ enum FileResult {
     Skipped(String, SkipReason),
     /// The file could not be read: an `io-error`, and not counted as scanned.
     Failed(Finding),
+    /// A file named on the command line that no ownership file's scope covers.
+    Uncovered(String),
     Scanned {
         findings: Vec<Finding>,
         waived: Vec<Finding>,
