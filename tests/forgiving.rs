@@ -285,3 +285,91 @@ fn the_human_output_never_breaks_an_id_or_a_path() {
         "{shown}"
     );
 }
+
+fn diagnostics(out: &Output) -> Vec<(String, u64, Option<String>, String)> {
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] != "unowned-duty")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+                d["activity"].as_str().map(str::to_owned),
+                format!("{} {} {}", d["path"], d["message"], d["help"]),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn allows_are_judged_fairly() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let raci = "provider: sysbee\nresponsibilities: {}\nwaivers:\n  - code: performs-provider-duty\n    activity: os-network-firewall-configuration\n    reason: the lab firewall is ours\n";
+    std::fs::write(dir.path().join("raci.yaml"), raci).unwrap();
+    let script = "apt-get -y dist-upgrade  # raci-lint: allow server-os-patching lab VMs\n\
+        apt-get -y dist-upgrade  # raci-lint: allow(server-os-patchin) lab VMs\n\
+        apt-get -y dist-upgrade  # raci-lint: allow(sysbee/server-os-patching)\n\
+        echo hi  # raci-lint: allow(server-os-patching) nothing here to allow\n\
+        \n\
+        \n\
+        echo the raci-lint: allowed list is empty\n";
+    std::fs::write(dir.path().join("up.sh"), script).unwrap();
+    let out = raci_in(dir.path(), &["--format", "json"], &[]);
+    let found = diagnostics(&out);
+    let row = |code: &str, line: u64| {
+        found
+            .iter()
+            .find(|d| d.0 == code && d.1 == line && d.3.starts_with("\"up.sh\""))
+    };
+    assert!(row("invalid-allow", 1).is_some(), "{found:?}");
+    let unknown = row("unknown-activity", 2).unwrap();
+    assert!(
+        unknown.3.contains("did you mean `server-os-patching`?"),
+        "{unknown:?}"
+    );
+    let no_reason = row("waiver-missing-reason", 3).unwrap();
+    assert_eq!(no_reason.2.as_deref(), Some("server-os-patching"));
+    let unused = row("unused-waiver", 4).unwrap();
+    assert_eq!(unused.2.as_deref(), Some("server-os-patching"));
+    // None of those allows allowed anything: three matches are reported.
+    assert_eq!(
+        found
+            .iter()
+            .filter(|d| d.0 == "performs-provider-duty")
+            .count(),
+        3
+    );
+    assert!(
+        !found.iter().any(|d| d.1 == 7),
+        "`allowed` is another word: {found:?}"
+    );
+    // The evidence waiver matched nothing in a scan: unused.
+    assert!(
+        row("unused-waiver", 4).is_some()
+            && found
+                .iter()
+                .any(|d| d.0 == "unused-waiver" && d.3.contains("os-network-firewall"))
+    );
+    // With no scan, evidence waivers are not judged.
+    for args in [
+        vec!["--no-evidence", "--format", "json"],
+        vec!["--format", "json", "raci.yaml"],
+    ] {
+        let out = raci_in(dir.path(), &args, &[]);
+        let found = diagnostics(&out);
+        assert!(
+            found.iter().all(|d| d.0 != "unused-waiver"),
+            "{args:?}: {found:?}"
+        );
+        let out = raci_in(dir.path(), &[&args[..], &["--deny-warnings"]].concat(), &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "unowned duties are warnings: {args:?}"
+        );
+    }
+}

@@ -59,6 +59,7 @@ codes! {
     UnusedBaselineEntry = "unused-baseline-entry", Note, "a baseline entry that matched no finding";
     ActivityOverridden = "activity-overridden", Error, "a generic activity declared where every declared product overrides it";
     IoError = "io-error", Error, "a file could not be read";
+    InvalidAllow = "invalid-allow", Warning, "a comment that looks like an inline allow but is not one";
     InvalidBaseline = "invalid-baseline", Error, "the baseline file is not a baseline this version reads";
     OutsideRepository = "outside-repository", Error, "a path taken from the config file leads outside the repository";
     TooManyFindings = "too-many-findings", Warning, "the run reached `max-findings`; the rest were counted, not kept";

@@ -118,6 +118,11 @@ pub fn explain(code: Code) -> Explanation {
             "raci-lint does/not/exist",
             "Check the path and its permissions.",
         ),
+        Code::InvalidAllow => (
+            "A comment says `raci-lint: allow` but not in the form of an inline allow: the activity must follow in parentheses. It suppresses nothing.",
+            "apt-get -y dist-upgrade  # raci-lint: allow server-os-patching lab VMs",
+            "Write `raci-lint: allow(server-os-patching) lab VMs`.",
+        ),
         Code::InvalidBaseline => (
             "The baseline file (`--baseline`, or the config's `baseline`) is not one this version reads: not JSON, a field it does not know, a bad fingerprint, or a format version that is missing or newer. The run goes on with nothing hidden and exits 2.",
             "{ \"version\": 2, \"findings\": [] }",

@@ -677,11 +677,13 @@ pub struct InlineAllowWithoutReason<'a> {
     pub span: Span,
     pub activity: &'a str,
     pub provider: &'a str,
+    /// The pack's id of the activity, for machine output.
+    pub resolved: Option<&'a str>,
 }
 
 impl InlineAllowWithoutReason<'_> {
     pub fn report(self, src: &Arc<SourceFile>) -> Finding {
-        Finding::new(
+        let finding = Finding::new(
             Code::WaiverMissingReason,
             format!(
                 "inline allow for `{}` has no reason, so it allows nothing",
@@ -694,7 +696,11 @@ impl InlineAllowWithoutReason<'_> {
             self.activity
         ))
         .provider(self.provider)
-        .subject(self.activity.to_owned())
+        .subject(self.activity.to_owned());
+        match self.resolved {
+            Some(id) => finding.activity(id),
+            None => finding,
+        }
     }
 }
 
@@ -702,11 +708,13 @@ pub struct UnusedInlineAllow<'a> {
     pub span: Span,
     pub activity: &'a str,
     pub provider: &'a str,
+    /// The pack's id of the activity, for machine output.
+    pub resolved: Option<&'a str>,
 }
 
 impl UnusedInlineAllow<'_> {
     pub fn report(self, src: &Arc<SourceFile>) -> Finding {
-        Finding::new(
+        let finding = Finding::new(
             Code::UnusedWaiver,
             format!(
                 "inline allow for `{}` matches no evidence on its line or the next",
@@ -715,6 +723,55 @@ impl UnusedInlineAllow<'_> {
         )
         .at(src, self.span, "allows nothing")
         .help("remove it, or move it onto the matching line or the line above it")
+        .provider(self.provider)
+        .subject(self.activity.to_owned());
+        match self.resolved {
+            Some(id) => finding.activity(id),
+            None => finding,
+        }
+    }
+}
+
+/// A comment that looks like an inline allow but is not one.
+pub struct InvalidAllow<'a> {
+    pub span: Span,
+    pub provider: &'a str,
+}
+
+impl InvalidAllow<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        Finding::new(
+            Code::InvalidAllow,
+            "this looks like an inline allow but is not one: the activity must be in parentheses",
+        )
+        .at(src, self.span, "not an allow")
+        .help("write `raci-lint: allow(<activity-id>) <reason>`, e.g. `raci-lint: allow(server-os-patching) lab VMs`")
+        .provider(self.provider)
+    }
+}
+
+/// An inline allow naming an activity the provider's matrix does not have.
+pub struct UnknownAllowActivity<'a> {
+    pub span: Span,
+    pub activity: &'a str,
+    pub pack_name: &'a str,
+    pub provider: &'a str,
+    pub hint: Option<String>,
+}
+
+impl UnknownAllowActivity<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        Finding::new(
+            Code::UnknownActivity,
+            format!(
+                "inline allow names `{}`, which is not an activity of {}'s matrix",
+                self.activity, self.pack_name
+            ),
+        )
+        .at(src, self.span, "unknown activity")
+        .help(self.hint.unwrap_or_else(|| {
+            format!("`raci-lint explain {}` lists the activities", self.provider)
+        }))
         .provider(self.provider)
         .subject(self.activity.to_owned())
     }

@@ -3,7 +3,8 @@
 
 use memchr::memmem;
 
-const MARKER: &[u8] = b"raci-lint: allow(";
+/// What starts an allow; `(` must follow it.
+const MARKER: &[u8] = b"raci-lint: allow";
 
 /// One inline allow, as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,6 +17,9 @@ pub struct Allow {
     /// The activity id as written: `server-os-patching` or `sysbee/server-os-patching`.
     pub activity: String,
     pub reason: Option<String>,
+    /// Written without its parentheses (`raci-lint: allow server-os-patching`) or without the
+    /// closing one: it looks like an allow but is not one (`invalid-allow`).
+    pub malformed: bool,
 }
 
 impl Allow {
@@ -26,6 +30,18 @@ impl Allow {
                 .activity
                 .split_once('/')
                 .is_some_and(|(p, a)| p == provider && a == activity)
+    }
+
+    /// The pack's id of the activity this allow names, if the pack has it.
+    pub fn resolve<'p>(&self, pack: &'p crate::model::Pack) -> Option<&'p str> {
+        let id = match self.activity.split_once('/') {
+            Some((provider, rest)) if provider == pack.id() => rest,
+            _ => self.activity.as_str(),
+        };
+        pack.activities
+            .iter()
+            .map(crate::model::Activity::id)
+            .find(|a| *a == id)
     }
 
     /// It suppresses a match on its own line or the line below.
@@ -73,9 +89,35 @@ pub fn parse_line(line: &[u8], index: usize, line_start: usize) -> Vec<Allow> {
     let mut allows = Vec::new();
     for at in memmem::find_iter(line, MARKER) {
         let after = &line[at + MARKER.len()..];
-        let Some(close) = memchr::memchr(b')', after) else {
+        // `raci-lint: allowed ...` is another word, not an allow.
+        if after
+            .first()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            continue;
+        }
+        let close = after
+            .strip_prefix(b"(")
+            .and_then(|inner| memchr::memchr(b')', inner).map(|i| i + 1));
+        let Some(close) = close else {
+            let end = at
+                + MARKER.len()
+                + after
+                    .iter()
+                    .take_while(|b| !b.is_ascii_whitespace())
+                    .count();
+            allows.push(Allow {
+                line: index,
+                start: line_start + at,
+                end: line_start + end,
+                activity: String::new(),
+                reason: None,
+                malformed: true,
+            });
             continue;
         };
+        let after = &after[1..];
+        let close = close - 1;
         let activity = String::from_utf8_lossy(&after[..close]).trim().to_owned();
         let rest = &after[close + 1..];
         let reason = String::from_utf8_lossy(rest)
@@ -93,6 +135,7 @@ pub fn parse_line(line: &[u8], index: usize, line_start: usize) -> Vec<Allow> {
             end: line_start + end,
             activity,
             reason: (!reason.is_empty()).then_some(reason),
+            malformed: false,
         });
     }
     allows
@@ -127,6 +170,15 @@ mod tests {
             0,
         );
         assert_eq!(sql[0].reason.as_deref(), Some("tuning ticket 42"));
-        assert!(parse_line(b"raci-lint: allow(unclosed", 0, 0).is_empty());
+        let unclosed = parse_line(b"raci-lint: allow(unclosed", 0, 0);
+        assert!(unclosed[0].malformed);
+        let bare = parse_line(b"  # raci-lint: allow server-os-patching lab only", 0, 10);
+        assert_eq!(bare.len(), 1);
+        assert!(bare[0].malformed && bare[0].reason.is_none());
+        assert_eq!(
+            (bare[0].start, bare[0].end),
+            (14, 14 + "raci-lint: allow".len())
+        );
+        assert!(parse_line(b"# raci-lint: allowed here", 0, 0).is_empty());
     }
 }

@@ -17,7 +17,8 @@ use crate::checks::Resolved;
 use crate::checks::raci::{Applicability, applicability};
 use crate::diag::Finding;
 use crate::diag::kinds::{
-    InlineAllowWithoutReason, IoError, PerformsProviderDuty, UnusedInlineAllow,
+    InlineAllowWithoutReason, InvalidAllow, IoError, PerformsProviderDuty, UnknownAllowActivity,
+    UnusedInlineAllow,
 };
 use crate::discover::ScanFile;
 use crate::model::Role;
@@ -449,12 +450,32 @@ fn report(
     let waived = waived_hits.iter().map(finding).collect();
     for (a, used) in allows.iter().zip(used) {
         let span = Span::new(offsets.of(a.start), offsets.of(a.end));
-        if a.reason.is_none() {
+        let known = a.resolve(pack);
+        if a.malformed {
+            findings.push(InvalidAllow { span, provider }.report(&source));
+        } else if known.is_none() {
+            let ids = pack.activities.iter().map(crate::model::Activity::id);
+            let written = a
+                .activity
+                .rsplit_once('/')
+                .map_or(a.activity.as_str(), |(_, id)| id);
+            findings.push(
+                UnknownAllowActivity {
+                    span,
+                    activity: &a.activity,
+                    pack_name: &pack.name,
+                    provider,
+                    hint: crate::suggest::hint(written, ids),
+                }
+                .report(&source),
+            );
+        } else if a.reason.is_none() {
             findings.push(
                 InlineAllowWithoutReason {
                     span,
                     activity: &a.activity,
                     provider,
+                    resolved: known,
                 }
                 .report(&source),
             );
@@ -464,6 +485,7 @@ fn report(
                     span,
                     activity: &a.activity,
                     provider,
+                    resolved: known,
                 }
                 .report(&source),
             );
