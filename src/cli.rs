@@ -214,9 +214,14 @@ pub enum ColorChoice {
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// Files or folders to check [default: .]
+    /// Files or folders to check [default: .]; `-` reads one file from standard input
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// With `-`: the file standard input is judged as (its name decides an ownership file or
+    /// an infrastructure file scanned for evidence) [default: raci.yaml]
+    #[arg(long, value_name = "PATH", help_heading = "Input")]
+    pub stdin_filename: Option<PathBuf>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human, env = "RACI_LINT_FORMAT", hide_env_values = true, help_heading = "Output")]

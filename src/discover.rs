@@ -27,6 +27,8 @@ pub const DEFAULT_OWNERSHIP_GLOBS: &[&str] = &[
 pub struct Candidate {
     pub display: String,
     pub path: PathBuf,
+    /// The file's text when it does not come from the disk (`raci-lint -`).
+    pub contents: Option<std::sync::Arc<[u8]>>,
 }
 
 /// A file the evidence scan may read, and the index of the PATH it was found under (evidence
@@ -103,7 +105,18 @@ pub fn ownership_above(
         .collect();
     let mut above = BTreeMap::new();
     for root in roots {
-        let Ok(canonical) = std::fs::canonicalize(root) else {
+        // A file that is not on disk (standard input's name) sits in its folder.
+        let canonical = std::fs::canonicalize(root).or_else(|e| {
+            let folder = match root.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            match root.file_name() {
+                Some(name) => std::fs::canonicalize(folder).map(|dir| dir.join(name)),
+                None => Err(e),
+            }
+        });
+        let Ok(canonical) = canonical else {
             continue;
         };
         if !canonical.starts_with(repo_root) {
@@ -130,7 +143,11 @@ pub fn ownership_above(
     }
     above
         .into_iter()
-        .map(|((display, _), path)| Candidate { display, path })
+        .map(|((display, _), path)| Candidate {
+            display,
+            path,
+            contents: None,
+        })
         .collect()
 }
 
@@ -177,7 +194,11 @@ pub fn discover(walk: &Walk<'_>) -> Discovery {
         ownership: found
             .ownership
             .into_iter()
-            .map(|((display, _), path)| Candidate { display, path })
+            .map(|((display, _), path)| Candidate {
+                display,
+                path,
+                contents: None,
+            })
             .collect(),
         others: dedup_overlapping(found.others, walk.roots.len()),
         skipped: {

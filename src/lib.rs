@@ -157,22 +157,47 @@ pub fn check(settings: &Settings) -> Report {
             return finish(report, sink, settings, baseline.as_ref(), Vec::new());
         }
     };
+    // Standard input (`raci-lint -`) is judged as the file it names, never read from disk.
+    let stdin = settings.stdin.as_ref();
+    let is_stdin = |p: &std::path::Path| stdin.is_some_and(|s| s.name == p);
+    let named_file = |p: &std::path::Path| {
+        (p.is_file() || is_stdin(p)) && !discover::is_ownership_name(&ownership, p)
+    };
     // Whether any PATH is more than an ownership file: a folder, or another file to scan.
-    let scanned_any_path = settings
+    let scanned_any_path = settings.paths.iter().any(|p| p.is_dir() || named_file(p));
+    let named_files = settings.paths.iter().any(|p| named_file(p));
+    let walked: Vec<std::path::PathBuf> = settings
         .paths
         .iter()
-        .any(|p| p.is_dir() || (p.is_file() && !discover::is_ownership_name(&ownership, p)));
-    let named_files = settings
-        .paths
-        .iter()
-        .any(|p| p.is_file() && !discover::is_ownership_name(&ownership, p));
-    let found = discover::discover(&discover::Walk {
-        roots: &settings.paths,
+        .filter(|p| !is_stdin(p))
+        .cloned()
+        .collect();
+    let mut found = discover::discover(&discover::Walk {
+        roots: &walked,
         ownership: &ownership,
         exclude: &exclude,
         keep_others: settings.evidence,
         threads: settings.threads,
     });
+    if let Some(stdin) = stdin {
+        let display = paths::display(&stdin.name);
+        if discover::is_ownership_name(&ownership, &stdin.name) {
+            found.ownership.push(discover::Candidate {
+                display,
+                path: stdin.name.clone(),
+                contents: Some(std::sync::Arc::clone(&stdin.bytes)),
+            });
+            found.ownership.sort_by(|a, b| a.display.cmp(&b.display));
+        } else if settings.evidence {
+            let root = settings.paths.iter().position(|p| is_stdin(p)).unwrap_or(0);
+            found.others.push(discover::ScanFile {
+                path: stdin.name.clone(),
+                root,
+            });
+        } else {
+            found.named_unchecked.push(display);
+        }
+    }
     report.summary.files = found.ownership.len();
     // Ownership files above the PATHs (up to the repository root) govern what the PATHs hold;
     // their own findings lie outside the PATHs and are not reported.
@@ -280,6 +305,7 @@ pub fn check(settings: &Settings) -> Report {
             threads: settings.threads,
             max_file_size: settings.max_file_size,
             max_findings: settings.max_findings,
+            overlay: stdin.map(|s| (s.name.as_path(), &*s.bytes)),
         };
         let scan = evidence::scan(&plan, &mut trim);
         for path in &scan.uncovered {

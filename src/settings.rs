@@ -55,9 +55,23 @@ pub struct Settings {
     /// The repository root (canonical): the folder holding `.git` at or above the current
     /// folder, else the current folder.
     pub root: PathBuf,
+    /// With `-`: standard input's bytes and the file they are judged as.
+    pub stdin: Option<Stdin>,
     /// Every setting in force with where it came from, in the order `raci-lint config` prints
     /// them.
     pub origins: Vec<Origin>,
+}
+
+/// Standard input read for `raci-lint -`, and the name it is judged under.
+#[derive(Debug, Clone)]
+pub struct Stdin {
+    pub name: PathBuf,
+    pub bytes: std::sync::Arc<[u8]>,
+}
+
+/// Most bytes read from standard input: the largest file either kind may be.
+fn stdin_limit(max_file_size: u64) -> u64 {
+    max_file_size.max(crate::load::read::MAX_YAML_FILE_SIZE) + 1
 }
 
 /// One setting in force, for `raci-lint config`.
@@ -248,12 +262,45 @@ impl Settings {
             .map_or_else(par::default_threads, |n| usize::from(n.get()));
         note("threads", threads.into(), flag(args.threads.is_some()));
 
+        // `-`: standard input, judged as --stdin-filename (default `raci.yaml`).
+        let mut paths = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths
+        };
+        let mut stdin = None;
+        if paths.iter().any(|p| p.as_os_str() == "-") {
+            use std::io::Read;
+            let name = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("raci.yaml"));
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin()
+                .take(stdin_limit(max_file_size))
+                .read_to_end(&mut bytes)
+            {
+                setup.push(
+                    crate::diag::kinds::IoError {
+                        path: "-",
+                        error: e.to_string(),
+                    }
+                    .report(),
+                );
+            }
+            for p in paths.iter_mut().filter(|p| p.as_os_str() == "-") {
+                p.clone_from(&name);
+            }
+            paths.dedup();
+            stdin = Some(Stdin {
+                name,
+                bytes: bytes.into(),
+            });
+        }
+
         Settings {
-            paths: if args.paths.is_empty() {
-                vec![PathBuf::from(".")]
-            } else {
-                args.paths
-            },
+            paths,
+            stdin,
             format: args.format,
             output: args.output,
             color: args.color,

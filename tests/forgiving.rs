@@ -373,3 +373,93 @@ fn allows_are_judged_fairly() {
         );
     }
 }
+
+fn raci_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_raci-lint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RACI_LINT_FORMAT")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn standard_input_is_judged_as_the_file_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::create_dir_all(dir.path().join("infra/scripts")).unwrap();
+    std::fs::write(
+        dir.path().join("infra/raci.yaml"),
+        "provider: sysbee\nresponsibilities:\n  local-backup: ops\n",
+    )
+    .unwrap();
+    let claim = "provider: sysbee\nresponsibilities:\n  server-os-patching: ops\n";
+    // An ownership file, by default `raci.yaml`.
+    let out = raci_stdin(
+        dir.path(),
+        &["-", "--format", "concise", "--severity", "unowned-duty=off"],
+        claim,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).lines().next().unwrap_or(""),
+        "raci.yaml:3:3: error[claims-provider-duty] Server OS patching and updates (server-os-patching) is Sysbee's duty: Sysbee is Responsible and Accountable, the customer has no role; yet team `ops` is declared to hold it"
+    );
+    // Under another name, in place of the file on disk.
+    let out = raci_stdin(
+        dir.path(),
+        &[
+            "--stdin-filename",
+            "infra/raci.yaml",
+            "--format",
+            "json",
+            "-",
+        ],
+        claim,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["files"], 1);
+    assert_eq!(
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "claims-provider-duty")
+            .count(),
+        1
+    );
+    // An infrastructure file: scanned, attributed to the ownership file above its name.
+    let out = raci_stdin(
+        dir.path(),
+        &[
+            "-",
+            "--stdin-filename",
+            "infra/scripts/up.sh",
+            "--format",
+            "concise",
+        ],
+        "#!/bin/sh\napt-get -y dist-upgrade\n",
+    );
+    let shown = text(&out.stdout);
+    assert!(
+        shown.starts_with("infra/scripts/up.sh:2:1: warning[performs-provider-duty]"),
+        "{shown}{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        shown.lines().count(),
+        1,
+        "the ownership file above is not itself reported: {shown}"
+    );
+}

@@ -198,6 +198,8 @@ pub struct Plan<'a> {
     pub threads: usize,
     pub max_file_size: u64,
     pub max_findings: usize,
+    /// A file whose bytes come from standard input, not the disk (`raci-lint -`).
+    pub overlay: Option<(&'a Path, &'a [u8])>,
 }
 
 /// Scans the plan's files for evidence against the resolved ownership files; `trim` keeps the
@@ -211,6 +213,7 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         threads,
         max_file_size,
         max_findings,
+        overlay,
     } = *plan;
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut compiled = HashMap::new();
@@ -245,6 +248,7 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         let target = Target {
             display: paths::display_from(Some(&cwd), &file.path),
             path: &file.path,
+            contents: overlay.and_then(|(path, bytes)| (path == file.path).then_some(bytes)),
         };
         Some(scan_file(
             &target,
@@ -290,6 +294,8 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
 struct Target<'a> {
     display: String,
     path: &'a std::path::Path,
+    /// Its bytes, when they do not come from the disk.
+    contents: Option<&'a [u8]>,
 }
 
 enum FileResult {
@@ -339,20 +345,27 @@ fn scan_file(
             .report(),
         )
     };
-    match std::fs::metadata(file.path) {
-        Ok(meta) if !meta.is_file() => {
-            return FileResult::Skipped(file.display.clone(), SkipReason::NotRegular);
+    let bytes = match file.contents {
+        Some(bytes) => bytes.to_vec(),
+        None => {
+            match std::fs::metadata(file.path) {
+                Ok(meta) if !meta.is_file() => {
+                    return FileResult::Skipped(file.display.clone(), SkipReason::NotRegular);
+                }
+                Ok(meta) if meta.len() > max => return too_large(),
+                Ok(_) => {}
+                Err(e) => return failed(e),
+            }
+            let mut bytes = Vec::new();
+            let read = std::fs::File::open(file.path).and_then(|f| {
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, max + 1), &mut bytes)
+            });
+            if let Err(e) = read {
+                return failed(e);
+            }
+            bytes
         }
-        Ok(meta) if meta.len() > max => return too_large(),
-        Ok(_) => {}
-        Err(e) => return failed(e),
-    }
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(file.path)
-        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, max + 1), &mut bytes));
-    if let Err(e) = read {
-        return failed(e);
-    }
+    };
     if bytes.len() as u64 > max {
         return too_large();
     }

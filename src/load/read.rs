@@ -16,7 +16,20 @@ use crate::source::{SourceFile, Span};
 pub const MAX_YAML_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 pub fn ownership_source(candidate: &Candidate) -> Result<Arc<SourceFile>, Finding> {
-    yaml_source(&candidate.path, &candidate.display, FileKind::Ownership)
+    match &candidate.contents {
+        // Standard input, judged as the file it names.
+        Some(bytes) => {
+            let kind = FileKind::Ownership;
+            from_bytes(
+                bytes.to_vec(),
+                &candidate.display,
+                kind.code(),
+                MAX_YAML_FILE_SIZE,
+                kind.noun(),
+            )
+        }
+        None => yaml_source(&candidate.path, &candidate.display, FileKind::Ownership),
+    }
 }
 
 /// Reads `path` (shown as `shown`); problems with the content are findings of the code of its
@@ -48,6 +61,18 @@ pub fn text_source(
     std::fs::File::open(path)
         .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
         .map_err(|e| io(e.to_string()))?;
+    from_bytes(bytes, shown, code, limit, kind)
+}
+
+/// A file's bytes, already read (standard input with `raci-lint -`), as a [`SourceFile`], or
+/// the finding that says why not (too large, not UTF-8).
+pub fn from_bytes(
+    bytes: Vec<u8>,
+    shown: &str,
+    code: Code,
+    limit: u64,
+    kind: &str,
+) -> Result<Arc<SourceFile>, Finding> {
     if bytes.len() as u64 > limit {
         return Err(too_large(shown, bytes.len() as u64, limit, code, kind));
     }
