@@ -89,12 +89,12 @@ pub fn scanner_form(pattern: &str) -> Result<Hir, String> {
     Ok(without_line_ends(&hir))
 }
 
-/// Most automaton states one evidence pattern may compile to. A search costs at worst a
-/// constant per state per byte (when the lazy DFA gives up, as patterns such as
-/// `(?s:.)*a.{120}$` make it do): measured here at about 1.1 ms per state for 1 MiB, so 800
-/// states keep a 1 MiB file under a second (bench/hostile.sh).
-pub const MAX_RULE_STATES: usize = 800;
-/// Most automaton states all the evidence patterns of one pack may add up to.
+/// Most automaton states one evidence pattern of a user pack may compile to. A search costs at
+/// worst about a constant per state per byte (when the lazy DFA gives up, as patterns such as
+/// `(?s:.)*a.{60}$` make it do on crafted input): measured here at up to 1.6 ms per state for
+/// 1 MiB, so 400 states keep a crafted 1 MiB file around half a second (bench/hostile.sh).
+pub const MAX_RULE_STATES: usize = 400;
+/// Most automaton states all the evidence patterns of one user pack may add up to.
 pub const MAX_PACK_STATES: usize = 16_000;
 
 /// The number of automaton states (Thompson NFA) the scanner's form of a pattern compiles to;
