@@ -310,6 +310,11 @@ fn parse_severity(text: &str) -> Result<(crate::diag::Code, crate::config::Level
             .unwrap_or_else(|| "`raci-lint explain` lists the codes".to_owned());
         return Err(format!("unknown code `{code}`: {hint}"));
     };
+    if found.fixed_severity() {
+        return Err(format!(
+            "the severity of `{code}` cannot be changed: it means a file, pack or config could not be used"
+        ));
+    }
     let level = crate::config::parse_level(level.trim())
         .ok_or_else(|| format!("`{level}` is not a severity: error, warning, note or off"))?;
     Ok((found, level))

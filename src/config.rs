@@ -60,6 +60,21 @@ pub fn locate(explicit: Option<PathBuf>) -> Option<PathBuf> {
     explicit.or_else(|| std::env::current_dir().ok().and_then(|cwd| find(&cwd)))
 }
 
+/// Loads the config file in force: `--config` as given (the user's own), or the one found in
+/// the repository, which is not read when it is a link out of the repository.
+pub fn load_located(explicit: Option<PathBuf>) -> Option<(PathBuf, Result<Config, Finding>)> {
+    let given = explicit.is_some();
+    let path = locate(explicit)?;
+    let root = current_root();
+    if !given && !inside(&path, &root) {
+        let shown = paths::display(&path);
+        let finding = OutsideRepository::config_file(&shown, &root.to_string_lossy()).fatal();
+        return Some((path, Err(finding)));
+    }
+    let loaded = load(&path);
+    Some((path, loaded))
+}
+
 /// The config file that applies to a run started in `start`: the first of [`FILE_NAMES`] in
 /// `start` or a parent up to the repository root; outside a repository, `start` only.
 pub fn find(start: &Path) -> Option<PathBuf> {
@@ -126,9 +141,11 @@ pub fn resolved(path: &Path) -> PathBuf {
     out
 }
 
-/// Whether `path` stays inside `root` (canonical) once links are resolved.
+/// Whether `path` stays inside `root` (canonical) once links are resolved, and out of its
+/// `.git` folder (credentials CI keeps there are never a repository's files).
 pub fn inside(path: &Path, root: &Path) -> bool {
-    resolved(path).starts_with(root)
+    let path = resolved(path);
+    path.starts_with(root) && !path.starts_with(root.join(".git"))
 }
 
 fn invalid(
@@ -281,6 +298,14 @@ pub fn parse(source: &Arc<SourceFile>, dir: &Path, root: &Path) -> Result<Config
                 &help,
             ));
         };
+        if code.fixed_severity() {
+            return Err(invalid(
+                &source,
+                key.span,
+                format!("the severity of `{}` cannot be changed", key.value),
+                "it means a file, pack or config could not be used, and the run must say so (exit 2 or error); fix the cause instead",
+            ));
+        }
         let Some(level) = parse_level(value.value.as_str()) else {
             return Err(invalid(
                 &source,

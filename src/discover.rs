@@ -69,6 +69,8 @@ pub struct Walk<'a> {
     pub exclude: &'a GlobSet,
     /// Keep non-ownership files for the evidence scan.
     pub keep_others: bool,
+    /// The repository root: named files are judged by their path relative to it.
+    pub repo_root: &'a Path,
     pub threads: usize,
 }
 
@@ -80,10 +82,15 @@ pub fn globset(globs: &[String]) -> Result<GlobSet, globset::Error> {
     builder.build()
 }
 
-/// Whether a named file is an ownership file: its path as given, or its name alone, matches
-/// the ownership globs.
-pub fn is_ownership_name(globs: &GlobSet, path: &Path) -> bool {
-    globs.is_match(path)
+/// Whether a named file is an ownership file: the ownership globs match its path relative to
+/// the repository root (however it was spelt: `./teams/a.yaml`, an absolute path), its path as
+/// given, or its name alone.
+pub fn is_ownership_name(globs: &GlobSet, path: &Path, repo_root: &Path) -> bool {
+    let absolute = paths::absolute(&std::env::current_dir().unwrap_or_default(), path);
+    absolute
+        .strip_prefix(repo_root)
+        .is_ok_and(|rel| globs.is_match(rel))
+        || globs.is_match(path)
         || path
             .file_name()
             .is_some_and(|name| globs.is_match(Path::new(name)))
@@ -174,7 +181,7 @@ pub fn discover(walk: &Walk<'_>) -> Discovery {
         };
         if meta.is_dir() {
             walk_root(root, index, walk, &found);
-        } else if is_ownership_name(walk.ownership, root) {
+        } else if is_ownership_name(walk.ownership, root, walk.repo_root) {
             insert(&mut lock(&found).ownership, root);
         } else if walk.keep_others {
             // A named infrastructure file: scanned for evidence, not parsed as an ownership file.
@@ -245,10 +252,12 @@ fn dedup_overlapping(mut files: Vec<ScanFile>, roots: usize) -> Vec<ScanFile> {
 }
 
 /// Whether a symbolic link leads inside `root` (canonical). Links are never followed out of the
-/// PATH they were found under.
+/// PATH they were found under, nor into a `.git` folder (where CI keeps credentials).
 fn link_inside(path: &Path, root: Option<&Path>) -> bool {
     match (std::fs::canonicalize(path), root) {
-        (Ok(target), Some(root)) => target.starts_with(root),
+        (Ok(target), Some(root)) => {
+            target.starts_with(root) && !target.components().any(|c| c.as_os_str() == ".git")
+        }
         _ => false,
     }
 }

@@ -161,7 +161,7 @@ pub fn check(settings: &Settings) -> Report {
     let stdin = settings.stdin.as_ref();
     let is_stdin = |p: &std::path::Path| stdin.is_some_and(|s| s.name == p);
     let named_file = |p: &std::path::Path| {
-        (p.is_file() || is_stdin(p)) && !discover::is_ownership_name(&ownership, p)
+        (p.is_file() || is_stdin(p)) && !discover::is_ownership_name(&ownership, p, &settings.root)
     };
     // Whether any PATH is more than an ownership file: a folder, or another file to scan.
     let scanned_any_path = settings.paths.iter().any(|p| p.is_dir() || named_file(p));
@@ -177,11 +177,12 @@ pub fn check(settings: &Settings) -> Report {
         ownership: &ownership,
         exclude: &exclude,
         keep_others: settings.evidence,
+        repo_root: &settings.root,
         threads: settings.threads,
     });
     if let Some(stdin) = stdin {
         let display = paths::display(&stdin.name);
-        if discover::is_ownership_name(&ownership, &stdin.name) {
+        if discover::is_ownership_name(&ownership, &stdin.name, &settings.root) {
             found.ownership.push(discover::Candidate {
                 display,
                 path: stdin.name.clone(),

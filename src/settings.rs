@@ -105,16 +105,15 @@ impl Settings {
     /// folder upward), then the command line.
     pub fn resolve(args: CheckArgs) -> Settings {
         let mut setup = Vec::new();
-        let config_path = config::locate(args.config.clone());
-        let config = config_path
-            .as_deref()
-            .and_then(|path| match config::load(path) {
-                Ok(config) => Some(config),
-                Err(finding) => {
-                    setup.push(finding);
-                    None
-                }
-            });
+        let located = config::load_located(args.config.clone());
+        let config_path = located.as_ref().map(|(path, _)| path.clone());
+        let config = located.and_then(|(_, loaded)| match loaded {
+            Ok(config) => Some(config),
+            Err(finding) => {
+                setup.push(finding);
+                None
+            }
+        });
         let from_file = || {
             config
                 .as_ref()

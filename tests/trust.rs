@@ -640,3 +640,64 @@ fn per_file_limits_are_findings_at_the_first_item_past_them() {
             .contains("1001 waivers, more than the limit of 1000")
     );
 }
+
+#[test]
+fn codes_that_mean_a_broken_run_keep_their_severity() {
+    let dir = repo(&[("raci.yaml", CLAIM.as_bytes())]);
+    let out = raci(dir.path(), &["--severity", "io-error=off", "/nonexistent"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("cannot be changed"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::write(
+        dir.path().join("raci-lint.yaml"),
+        "severity: { invalid-yaml: off }\n",
+    )
+    .unwrap();
+    let out = raci(dir.path(), &["--format", "concise"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stdout).contains("the severity of `invalid-yaml` cannot be changed"));
+}
+
+#[test]
+fn a_config_file_or_link_into_git_leading_out_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.yaml"), "SECRET-TOKEN-123: x\n").unwrap();
+    let dir = repo(&[("raci.yaml", CLAIM.as_bytes())]);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.yaml"),
+        dir.path().join("raci-lint.yaml"),
+    )
+    .unwrap();
+    for args in [vec!["--format", "json"], vec!["providers"], vec!["config"]] {
+        let out = raci(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let all = text(&out.stdout) + &text(&out.stderr);
+        assert!(!all.contains("SECRET-TOKEN-123"), "{args:?}: {all}");
+        assert!(
+            all.contains("outside-repository") || all.contains("leads outside"),
+            "{args:?}: {all}"
+        );
+    }
+    // Links into .git are not followed, and config paths into .git are refused.
+    std::fs::remove_file(dir.path().join("raci-lint.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join(".git/config"),
+        "[http]\n  extraheader = AUTHORIZATION: basic SECRET-TOKEN-123\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(".git/config", dir.path().join("leak.txt")).unwrap();
+    std::fs::write(dir.path().join("raci-lint.yaml"), "baseline: .git/config\n").unwrap();
+    let pack = "provider: { id: evilco, name: Evil }\nactivities:\n  - id: leak\n    title: Leak\n    category: x\n    provider: [R, A]\n    customer: [I]\n    evidence: [{ id: all, files: [\"**/*\"], pattern: 'AUTHORIZATION.*' }]\n";
+    std::fs::write(dir.path().join("p.yaml"), pack).unwrap();
+    std::fs::write(dir.path().join("raci.yaml"), "provider: evilco\n").unwrap();
+    let out = raci(dir.path(), &["--packs", "p.yaml", "--verbose"]);
+    let all = text(&out.stdout) + &text(&out.stderr);
+    assert!(!all.contains("SECRET-TOKEN-123"), "{all}");
+    assert!(
+        all.contains("`baseline` entry `.git/config` leads outside the repository"),
+        "{all}"
+    );
+}

@@ -44,9 +44,18 @@ impl Refusal {
 /// error, or a broken config file, refuses the command.
 pub fn packs(args: &PackArgs) -> Result<Packs, Refusal> {
     let mut paths: Vec<PathBuf> = Vec::new();
-    if let Some(path) = &config::locate(args.config.clone()) {
-        match config::load(path) {
-            Ok(config) => paths.extend(config.packs.unwrap_or_default()),
+    let mut confined = 0;
+    let mut root = config::current_root();
+    let mut problems = Vec::new();
+    if let Some((_, loaded)) = config::load_located(args.config.clone()) {
+        match loaded {
+            Ok(config) => {
+                paths.extend(config.packs.unwrap_or_default());
+                confined = paths.len();
+                root = config.root;
+                // Config paths that lead outside the repository refuse the command too.
+                problems = config.problems;
+            }
             Err(finding) => {
                 return Err(Refusal {
                     message: "the config file has a problem".to_owned(),
@@ -57,7 +66,8 @@ pub fn packs(args: &PackArgs) -> Result<Packs, Refusal> {
         }
     }
     paths.extend(args.packs.iter().cloned());
-    let (packs, findings) = load::registry::load(&paths);
+    let (packs, mut findings) = load::registry::load_confined(&paths, confined, &root);
+    findings.extend(problems);
     let errors: Vec<Finding> = findings
         .into_iter()
         .filter(|f| f.severity == Severity::Error)

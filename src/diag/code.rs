@@ -84,6 +84,12 @@ impl Code {
         self.as_str().starts_with("pack-")
     }
 
+    /// Codes whose severity no setting changes: those that make the run exit 2, and
+    /// `invalid-yaml` (turned off, a broken ownership file would go unseen).
+    pub fn fixed_severity(self) -> bool {
+        (self.is_fatal() && self.default_severity() == Severity::Error) || self == Code::InvalidYaml
+    }
+
     /// Codes that stop the run from trusting its own configuration: exit status 2.
     pub fn is_fatal(self) -> bool {
         matches!(

@@ -965,6 +965,18 @@ impl OutsideRepository<'_> {
         ))
     }
 
+    /// The config file found in the repository is a link out of it.
+    pub fn config_file(path: &str, root: &str) -> Finding {
+        Finding::new(
+            Code::OutsideRepository,
+            format!("the config file `{path}` leads outside the repository; it is not read"),
+        )
+        .at_path(path)
+        .help(format!(
+            "a config file found in the repository ({root}) must be a file inside it; name one elsewhere with --config"
+        ))
+    }
+
     /// A file inside a pack folder named by the config file that is a link out of the
     /// repository.
     pub fn inside_folder(path: &str, root: &str) -> Finding {

@@ -172,7 +172,8 @@ fn write_settings(settings: &Settings) -> io::Result<()> {
 /// from; command-line-only settings as comments. JSON values are valid YAML, escapes included.
 fn settings_yaml(settings: &Settings) -> String {
     use crate::settings::Section;
-    let value = |v: &serde_json::Value| escape::text(&v.to_string()).into_owned();
+    // JSON is YAML: its `\uXXXX` escapes keep every value loadable and every byte printable.
+    let value = |v: &serde_json::Value| escape::json(v.to_string());
     let line = |key: String, origin: &str| format!("{key:<44}  # {}\n", escape::text(origin));
     let mut out = String::from(
         "# raci-lint config: the settings in force, as a config file; each comment says where a\n# value came from (default, the config file, or the command line).\n",
@@ -199,7 +200,13 @@ fn settings_yaml(settings: &Settings) -> String {
         .filter(|o| o.section == Section::Severity)
     {
         let level = o.value.as_str().unwrap_or("off");
-        out.push_str(&line(format!("  {}: {level}", o.name), &o.from));
+        let fixed = crate::diag::Code::from_name(o.name).is_some_and(|c| c.fixed_severity());
+        if fixed {
+            // Not a setting: these codes always mean the run could not use something.
+            out.push_str(&line(format!("  # {}: {level}", o.name), "fixed"));
+        } else {
+            out.push_str(&line(format!("  {}: {level}", o.name), &o.from));
+        }
     }
     out.push_str("# command line only:\n");
     for o in settings
