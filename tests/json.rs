@@ -28,6 +28,8 @@ struct Diagnostic {
     end_column: Option<usize>,
     provider: Option<String>,
     activity: Option<String>,
+    /// Evidence findings only: the ownership file they are attributed to.
+    owner: Option<String>,
     fingerprint: String,
 }
 
@@ -165,4 +167,26 @@ fn repeated_runs_are_byte_identical() {
         let (again, _) = json(&["fixtures"]);
         assert_eq!(again, first);
     }
+}
+
+#[test]
+fn evidence_findings_name_their_ownership_file() {
+    let (_, report) = json(&["fixtures/headline/sysbee-ansible-upgrade"]);
+    let evidence: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "performs-provider-duty")
+        .collect();
+    assert_eq!(evidence.len(), 1);
+    assert_eq!(
+        evidence[0].owner.as_deref(),
+        Some("fixtures/headline/sysbee-ansible-upgrade/raci.yaml")
+    );
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code != "performs-provider-duty")
+            .all(|d| d.owner.is_none())
+    );
 }

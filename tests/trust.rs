@@ -217,6 +217,19 @@ fn no_file_name_value_or_line_reaches_the_log_raw() {
             .any(|p| p.starts_with("x\n::error file=evil.yaml::spoofed\u{1b}")),
         "{paths:?}"
     );
+    // SARIF URIs are percent-encoded; JUnit stays well-formed XML.
+    let sarif = text(&raci(dir.path(), &["--format", "sarif"]).stdout);
+    assert!(sarif.contains("\"uri\": \"x%0A%3A%3Aerror%20file%3Devil.yaml%3A%3Aspoofed%1B%5B2J%C2%85%E2%80%AE/raci.yaml\""), "{sarif}");
+    let junit = raci(dir.path(), &["--format", "junit"]).stdout;
+    let mut reader = quick_xml::Reader::from_reader(junit.as_slice());
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => buf.clear(),
+            Err(e) => panic!("JUnit is not well-formed: {e}"),
+        }
+    }
     // Text formats show escapes as Rust's escape_debug writes them.
     let concise = text(&raci(dir.path(), &["--format", "concise"]).stdout);
     assert!(

@@ -4,11 +4,23 @@
 
 use std::borrow::Cow;
 
-/// Characters never written raw: C0 and C1 controls, DEL, and the bidirectional overrides and
-/// isolates that reorder what a reader sees ("Trojan Source").
+/// Characters never written raw: C0 and C1 controls, DEL, the bidirectional marks, overrides
+/// and isolates that reorder what a reader sees ("Trojan Source"), the Unicode line and
+/// paragraph separators, and the noncharacters U+FFFE and U+FFFF (which XML forbids).
 pub fn is_unsafe(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{61c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{fffe}'
+                | '\u{ffff}'
+        )
 }
 
 /// Text for a text format: every unsafe character as Rust's `escape_debug` writes it (`\n`,

@@ -9,10 +9,18 @@ use crate::diag::{Severity, fingerprint};
 #[derive(Serialize)]
 struct Issue<'a> {
     description: String,
+    /// The help text, where GitLab shows an issue's details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<Content<'a>>,
     check_name: &'a str,
     fingerprint: String,
     severity: &'a str,
     location: Location<'a>,
+}
+
+#[derive(Serialize)]
+struct Content<'a> {
+    body: &'a str,
 }
 
 #[derive(Serialize)]
@@ -32,6 +40,7 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|f| Issue {
             description: format!("{} [{}]", f.message, f.code),
+            content: f.help.as_deref().map(|body| Content { body }),
             check_name: f.code.as_str(),
             fingerprint: fingerprint::of(f),
             // GitLab's scale: info, minor, major, critical, blocker.

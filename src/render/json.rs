@@ -35,6 +35,9 @@ struct JsonDiagnostic<'a> {
     provider: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     activity: Option<&'a str>,
+    /// For an evidence finding: the ownership file it was attributed to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
     fingerprint: String,
 }
 
@@ -54,6 +57,9 @@ impl<'a> From<&'a Finding> for JsonDiagnostic<'a> {
             end_column: end.map(|p| p.column),
             provider: f.provider.as_deref(),
             activity: f.activity.as_deref(),
+            owner: (f.code == crate::diag::Code::PerformsProviderDuty)
+                .then(|| f.related.first().map(|r| r.source.path.as_str()))
+                .flatten(),
             fingerprint: fingerprint::of(f),
         }
     }

@@ -35,7 +35,14 @@ pub fn render(report: &Report) -> String {
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .count();
-        let listing: String = findings.iter().map(|f| concise::line(f) + "\n").collect();
+        // Each finding with its help, as the format has no field of its own for it.
+        let listing: String = findings
+            .iter()
+            .map(|f| match &f.help {
+                Some(help) => format!("{}\n  help: {}\n", concise::line(f), escape::text(help)),
+                None => concise::line(f) + "\n",
+            })
+            .collect();
         let status = if errors > 0 {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status

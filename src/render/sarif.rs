@@ -101,7 +101,25 @@ struct Physical<'a> {
 
 #[derive(Serialize)]
 struct Artifact<'a> {
-    uri: &'a str,
+    uri: std::borrow::Cow<'a, str>,
+}
+
+/// A path as a relative URI reference: every byte outside RFC 3986's unreserved set and `/`
+/// percent-encoded, so `#`, `?` and `%` in a file name stay part of the path.
+fn uri(path: &str) -> std::borrow::Cow<'_, str> {
+    let plain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/');
+    if path.bytes().all(plain) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for b in path.bytes() {
+        if plain(b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 #[derive(Serialize)]
@@ -133,10 +151,10 @@ fn region(source: &SourceFile, span: crate::source::Span) -> Region {
 
 fn result(f: &Finding) -> SarifResult<'_> {
     let locations = match &f.path {
-        Some(uri) => vec![Location {
+        Some(path) => vec![Location {
             id: None,
             physical_location: Physical {
-                artifact_location: Artifact { uri },
+                artifact_location: Artifact { uri: uri(path) },
                 region: f
                     .source
                     .as_ref()
@@ -155,7 +173,7 @@ fn result(f: &Finding) -> SarifResult<'_> {
             id: Some(i),
             physical_location: Physical {
                 artifact_location: Artifact {
-                    uri: &r.source.path,
+                    uri: uri(&r.source.path),
                 },
                 region: Some(region(&r.source, r.label.span)),
             },
