@@ -43,6 +43,18 @@ fn main() -> ExitCode {
         return ExitCode::from(Outcome::Broken as u8);
     }
     let settings = Settings::resolve(args);
+    let to_stdout = |p: Option<&std::path::Path>| p.is_none_or(|p| p == std::path::Path::new("-"));
+    if settings
+        .write_baseline
+        .as_deref()
+        .is_some_and(|b| b == std::path::Path::new("-"))
+        && to_stdout(settings.output.as_deref())
+    {
+        render::usage(
+            "--write-baseline - and the report would both go to standard output; give the report --output FILE",
+        );
+        return ExitCode::from(Outcome::Broken as u8);
+    }
     let report = raci_lint::check(&settings);
     let mut outcome = report.outcome(settings.deny_warnings);
     if settings.exit_zero && outcome == Outcome::Failed {

@@ -714,3 +714,97 @@ fn a_config_file_or_link_into_git_leading_out_is_not_read() {
         "{all}"
     );
 }
+
+#[test]
+fn pack_text_reaches_no_terminal_raw_in_the_authoring_commands() {
+    let pack = "provider: { id: evilco, name: \"Evil\\e]0;pwn\\a Co\\u0085\\u202e\", source: \"src\\n::error file=x::spoof\" }\nactivities:\n  - id: leak\n    title: \"Le\\eak\"\n    category: \"cat\\r\\n::error::x\"\n    provider: [I]\n    customer: [R, A]\n    comment: \"com\\n::error::x\\u2028\"\n";
+    let dir = repo(&[
+        ("p.yaml", pack.as_bytes()),
+        ("raci.yaml", b"provider: evilco\nteams: { \"ops\\e[2J\": {} }\nresponsibilities:\n  leak: \"ops\\e[2J\"\n"),
+    ]);
+    let runs: [&[&str]; 8] = [
+        &["providers", "--packs", "p.yaml"],
+        &["explain", "evilco", "--packs", "p.yaml"],
+        &["explain", "evilco/leak", "--packs", "p.yaml"],
+        &["matrix", "evilco", "--packs", "p.yaml"],
+        &[
+            "matrix", "evilco", "--packs", "p.yaml", "--format", "markdown",
+        ],
+        &[
+            "matrix",
+            "raci.yaml",
+            "--packs",
+            "p.yaml",
+            "--format",
+            "json",
+        ],
+        &[
+            "matrix",
+            "raci.yaml",
+            "--packs",
+            "p.yaml",
+            "--format",
+            "html",
+        ],
+        &[
+            "init",
+            "--provider",
+            "evilco",
+            "--packs",
+            "p.yaml",
+            "-o",
+            "-",
+        ],
+    ];
+    for args in runs {
+        let out = raci(dir.path(), args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        let shown = text(&out.stdout);
+        for line in shown.lines() {
+            assert!(
+                !line.trim_start().starts_with("::error"),
+                "{args:?}: {line:?}"
+            );
+        }
+        assert!(
+            !shown.chars().any(|c| c != '\n'
+                && c != '\t'
+                && (c.is_control() || c == '\u{202e}' || c == '\u{2028}')),
+            "{args:?}: {shown:?}"
+        );
+        if args.contains(&"json") {
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&shown).is_ok(),
+                "{shown}"
+            );
+        }
+    }
+    // The file init writes still loads.
+    let init = raci(
+        dir.path(),
+        &[
+            "init",
+            "--provider",
+            "evilco",
+            "--packs",
+            "p.yaml",
+            "-o",
+            "new.raci.yaml",
+        ],
+    );
+    assert_eq!(init.status.code(), Some(0));
+    let out = raci(
+        dir.path(),
+        &["--packs", "p.yaml", "--format", "concise", "new.raci.yaml"],
+    );
+    assert!(
+        !text(&out.stdout).contains("invalid-yaml"),
+        "{}",
+        text(&out.stdout)
+    );
+}

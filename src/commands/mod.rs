@@ -40,6 +40,43 @@ impl Refusal {
     }
 }
 
+/// The packs with every text of a user pack (names, titles, categories, comments,
+/// descriptions) escaped as the text formats escape them: a repository's own pack may carry
+/// line breaks and escape sequences, and these commands print its text line by line.
+fn displayable(mut packs: Packs) -> Packs {
+    let clean = |s: &mut String| {
+        if let std::borrow::Cow::Owned(escaped) = crate::render::escape::text(s) {
+            *s = escaped;
+        }
+    };
+    for pack in packs.by_id.values_mut() {
+        if pack.origin == crate::model::PackOrigin::Builtin {
+            continue;
+        }
+        let pack = std::sync::Arc::make_mut(pack);
+        clean(&mut pack.name);
+        pack.description.iter_mut().for_each(clean);
+        for named in pack
+            .plans
+            .iter_mut()
+            .chain(&mut pack.products)
+            .chain(&mut pack.offerings)
+        {
+            clean(&mut named.name);
+            named.description.iter_mut().for_each(clean);
+        }
+        for activity in &mut pack.activities {
+            clean(&mut activity.title);
+            clean(&mut activity.category);
+            activity.comment.iter_mut().for_each(clean);
+            for rule in &mut activity.evidence {
+                rule.description.iter_mut().for_each(clean);
+            }
+        }
+    }
+    packs
+}
+
 /// The packs in force: built-in, the config file's `packs`, then `--packs`. A pack with an
 /// error, or a broken config file, refuses the command.
 pub fn packs(args: &PackArgs) -> Result<Packs, Refusal> {
@@ -73,7 +110,7 @@ pub fn packs(args: &PackArgs) -> Result<Packs, Refusal> {
         .filter(|f| f.severity == Severity::Error)
         .collect();
     if errors.is_empty() {
-        Ok(packs)
+        Ok(displayable(packs))
     } else {
         Err(Refusal {
             message: "a rule pack has errors".to_owned(),

@@ -70,6 +70,28 @@ pub fn json(s: String) -> String {
     out
 }
 
+/// A whole document an authoring command writes (a table, Markdown, CSV, HTML, YAML, JSON):
+/// JSON through [`json`]; any other text with every unsafe character but its line breaks and
+/// tabs escaped as [`text`] does.
+pub fn document(s: &str) -> Cow<'_, str> {
+    let keep = |c: char| c == '\n' || c == '\t';
+    if !s.chars().any(|c| is_unsafe(c) && !keep(c)) {
+        return Cow::Borrowed(s);
+    }
+    if s.trim_start().starts_with(['{', '[']) {
+        return Cow::Owned(json(s.to_owned()));
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if keep(c) || !is_unsafe(c) {
+            out.push(c);
+        } else {
+            push_escaped(&mut out, c.encode_utf8(&mut [0; 4]));
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +110,16 @@ mod tests {
         for (raw, want) in cases {
             assert_eq!(text(raw), want, "{raw:?}");
         }
+    }
+
+    #[test]
+    fn documents_keep_their_lines_and_lose_their_controls() {
+        assert_eq!(document("a\tb\nc\u{1b}[2J\n"), "a\tb\nc\\u{1b}[2J\n");
+        assert_eq!(
+            document("{\n  \"n\": \"x\u{85}\"\n}\n"),
+            "{\n  \"n\": \"x\\u0085\"\n}\n"
+        );
+        assert_eq!(document("plain\n"), "plain\n");
     }
 
     #[test]

@@ -269,13 +269,15 @@ pub fn terminal_width() -> u16 {
 /// and the file is left as it was.
 pub fn deliver(output: &crate::commands::Output) -> io::Result<()> {
     use crate::commands::Output;
+    // Pack names, titles and comments (a repository's own pack) and team names reach this
+    // text: escape what a terminal or a log would act on, keeping the layout's line breaks.
     match output {
-        Output::Stdout(text) => file::stdout(text.as_bytes()),
+        Output::Stdout(text) => file::stdout(escape::document(text).as_bytes()),
         Output::File {
             path,
             text,
             overwrite,
-        } => file::write(path, text.as_bytes(), *overwrite),
+        } => file::write(path, escape::document(text).as_bytes(), *overwrite),
     }
 }
 
