@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -111,6 +111,8 @@ pub fn ownership_above(
         .map(|c| paths::absolute(&cwd, &c.path))
         .collect();
     let mut above = BTreeMap::new();
+    // What the whole repository's walk would skip is skipped here too.
+    let ignores = Ignores::new(repo_root);
     for root in roots {
         // A file that is not on disk (standard input's name) sits in its folder.
         let canonical = std::fs::canonicalize(root).or_else(|e| {
@@ -140,7 +142,10 @@ pub fn ownership_above(
                 let path = entry.path();
                 let rel = path.strip_prefix(repo_root).unwrap_or(&path);
                 let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-                if is_file && globs.is_match(rel) && !known.contains(&path) {
+                let skipped = ignores
+                    .as_ref()
+                    .is_some_and(|i| i.ignored_on_the_way(&path));
+                if is_file && globs.is_match(rel) && !known.contains(&path) && !skipped {
                     above
                         .entry((paths::display_from(Some(&cwd), &path), path.clone()))
                         .or_insert(path);
@@ -262,77 +267,149 @@ fn link_inside(path: &Path, root: Option<&Path>) -> bool {
     }
 }
 
-/// The ignore files that apply to a walk of `root` from the folders above it, deepest first:
-/// those from the repository root (the nearest folder holding `.git`) down to `root`'s parent.
-/// Outside a repository none apply, as with git: a `.gitignore` in a folder above the
-/// repository cannot hide its files.
-fn parent_ignores(root: &Path) -> Vec<Gitignore> {
-    let Ok(root) = std::fs::canonicalize(root) else {
-        return Vec::new();
-    };
-    let Some(repo) = root.ancestors().find(|dir| dir.join(".git").exists()) else {
-        return Vec::new();
-    };
-    let mut found = Vec::new();
-    for dir in root
-        .ancestors()
-        .skip(1)
-        .take_while(|dir| dir.starts_with(repo))
-    {
-        let names: &[&str] = if dir == repo {
-            &[".ignore", ".gitignore", ".git/info/exclude"]
-        } else {
-            &[".ignore", ".gitignore"]
-        };
-        for name in names {
-            let file = dir.join(name);
-            if file.is_file() {
-                let mut builder = GitignoreBuilder::new(dir);
-                // A broken line is skipped, as git and ripgrep do.
-                let _ = builder.add(&file);
-                if let Ok(matcher) = builder.build() {
-                    found.push(matcher);
-                }
-            }
-        }
-        if dir == repo {
-            break;
-        }
-    }
-    found
+/// Ignore files read per folder. raci-lint reads them itself rather than through the walker:
+/// never through a link (as git), at most [`MAX_IGNORE_FILE`] bytes each, so a `.gitignore`
+/// that is a link to `/dev/zero` or a 100 MB file cannot stall or exhaust a run.
+pub const MAX_IGNORE_FILE: u64 = 64 * 1024;
+
+/// The ignore files that apply in each folder of one walk, cached: a folder's chain is its own
+/// files (`.ignore` before `.gitignore`, and `.git/info/exclude` at the repository root), then
+/// its parent's chain, up to the top folder (the repository root, or the walked PATH outside a
+/// repository). Ignore files above the repository root never apply, as with git.
+struct Ignores {
+    top: PathBuf,
+    repo: Option<PathBuf>,
+    chains: Mutex<std::collections::HashMap<PathBuf, Arc<Vec<Arc<Gitignore>>>>>,
+    problems: Mutex<Vec<Finding>>,
 }
 
-/// Whether the parent ignore files ignore `path` (absolute): the deepest that says anything
-/// decides.
-fn ignored_above(ignores: &[Gitignore], path: &Path, is_dir: bool) -> bool {
-    ignores
-        .iter()
-        .map(|m| m.matched_path_or_any_parents(path, is_dir))
-        .find(|m| !m.is_none())
-        .is_some_and(|m| m.is_ignore())
+impl Ignores {
+    fn new(root: &Path) -> Option<Ignores> {
+        let root = std::fs::canonicalize(root).ok()?;
+        let repo = root
+            .ancestors()
+            .find(|dir| dir.join(".git").exists())
+            .map(Path::to_path_buf);
+        Some(Ignores {
+            top: repo.clone().unwrap_or(root),
+            repo,
+            chains: Mutex::default(),
+            problems: Mutex::default(),
+        })
+    }
+
+    /// Whether `path` (absolute) is ignored: the deepest ignore file that says anything decides.
+    fn ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let Some(dir) = path.parent() else {
+            return false;
+        };
+        if !dir.starts_with(&self.top) {
+            return false;
+        }
+        self.chain(dir)
+            .iter()
+            .map(|m| m.matched(path, is_dir))
+            .find(|m| !m.is_none())
+            .is_some_and(|m| m.is_ignore())
+    }
+
+    /// Whether `path` or a folder on the way to it from the top is ignored.
+    fn ignored_on_the_way(&self, path: &Path) -> bool {
+        self.ignored(path, false)
+            || path
+                .ancestors()
+                .skip(1)
+                .take_while(|dir| dir.starts_with(&self.top) && *dir != self.top)
+                .any(|dir| self.ignored(dir, true))
+    }
+
+    fn chain(&self, dir: &Path) -> Arc<Vec<Arc<Gitignore>>> {
+        if let Some(chain) = lock(&self.chains).get(dir) {
+            return Arc::clone(chain);
+        }
+        let mut chain: Vec<Arc<Gitignore>> = self.own(dir);
+        if dir != self.top
+            && let Some(parent) = dir.parent()
+        {
+            chain.extend(self.chain(parent).iter().cloned());
+        }
+        let chain = Arc::new(chain);
+        lock(&self.chains).insert(dir.to_path_buf(), Arc::clone(&chain));
+        chain
+    }
+
+    fn own(&self, dir: &Path) -> Vec<Arc<Gitignore>> {
+        let mut names = vec![dir.join(".ignore"), dir.join(".gitignore")];
+        if self.repo.as_deref() == Some(dir) {
+            names.push(dir.join(".git/info/exclude"));
+        }
+        names
+            .iter()
+            .filter_map(|file| self.read(dir, file))
+            .map(Arc::new)
+            .collect()
+    }
+
+    fn read(&self, dir: &Path, file: &Path) -> Option<Gitignore> {
+        let meta = std::fs::symlink_metadata(file).ok()?;
+        let problem = if meta.file_type().is_symlink() {
+            Some("an ignore file that is a symbolic link is not followed (git does not follow one either)".to_owned())
+        } else if !meta.is_file() {
+            Some("not a regular file; not used".to_owned())
+        } else if meta.len() > MAX_IGNORE_FILE {
+            Some(format!(
+                "an ignore file of {} bytes is over the limit of {MAX_IGNORE_FILE}; not used",
+                meta.len()
+            ))
+        } else {
+            None
+        };
+        if let Some(error) = problem {
+            lock(&self.problems).push(io_error(file, error));
+            return None;
+        }
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(file).and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_IGNORE_FILE), &mut bytes)
+        });
+        if let Err(e) = read {
+            lock(&self.problems).push(io_error(file, e.to_string()));
+            return None;
+        }
+        let mut builder = GitignoreBuilder::new(dir);
+        for line in String::from_utf8_lossy(&bytes).lines() {
+            // A broken line is skipped, as git and ripgrep do.
+            let _ = builder.add_line(Some(file.to_path_buf()), line);
+        }
+        builder.build().ok()
+    }
 }
 
 fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &Mutex<Found>) {
     let canonical_root = std::fs::canonicalize(root).ok();
     let canonical_root = canonical_root.as_deref();
-    let above = parent_ignores(root);
+    let ignores = Arc::new(Ignores::new(root));
+    let filter = Arc::clone(&ignores);
     let owned_root = root.to_path_buf();
     let absolute = canonical_root.map(Path::to_path_buf);
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
-        .require_git(false)
-        // Ignore files above the walked folder are read here, up to the repository root only.
+        // Ignore files are read by `Ignores`, bounded and never through a link.
+        .ignore(false)
+        .git_ignore(false)
+        .git_exclude(false)
         .parents(false)
         .threads(walk.threads)
         .filter_entry(move |e| {
             if e.file_name() == ".git" {
                 return false;
             }
-            match (&absolute, above.is_empty()) {
-                (Some(abs), false) => {
+            match (&absolute, filter.as_ref()) {
+                (Some(abs), Some(ignores)) => {
                     let rel = e.path().strip_prefix(&owned_root).unwrap_or(e.path());
                     let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                    !ignored_above(&above, &abs.join(rel), is_dir)
+                    // The walked PATH itself is never ignored: it was named.
+                    rel.as_os_str().is_empty() || !ignores.ignored(&abs.join(rel), is_dir)
                 }
                 _ => true,
             }
@@ -344,6 +421,10 @@ fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &Mutex<Found>) {
             ignore::WalkState::Continue
         })
     });
+    if let Some(ignores) = ignores.as_ref() {
+        let problems = std::mem::take(&mut *lock(&ignores.problems));
+        lock(found).findings.extend(problems);
+    }
 }
 
 fn classify(

@@ -808,3 +808,76 @@ fn pack_text_reaches_no_terminal_raw_in_the_authoring_commands() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn ignore_files_are_read_bounded_and_never_through_a_link() {
+    let dir = repo(&[
+        ("raci.yaml", CLAIM.as_bytes()),
+        ("sub/raci.yaml", CLAIM.as_bytes()),
+        ("big/raci.yaml", CLAIM.as_bytes()),
+        (
+            "big/.gitignore",
+            "*abcde*fabcd*/x\n".repeat(10_000).as_bytes(),
+        ),
+        ("kept/.gitignore", b"ignored/\n"),
+        ("kept/ignored/raci.yaml", CLAIM.as_bytes()),
+    ]);
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("sub/.gitignore")).unwrap();
+    let out = raci(dir.path(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let report = json(&out);
+    let io: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "io-error")
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(io.len(), 2, "{io:?}");
+    assert_eq!(io[0].0, "big/.gitignore");
+    assert!(io[0].1.contains("over the limit of 65536"), "{io:?}");
+    assert_eq!(io[1].0, "sub/.gitignore");
+    assert!(io[1].1.contains("symbolic link is not followed"), "{io:?}");
+    // Ignore files that are fine still apply; the others' folders are still checked.
+    assert_eq!(report["summary"]["files"], 3, "{}", text(&out.stdout));
+}
+
+#[test]
+fn a_folder_below_the_root_is_judged_as_the_whole_repository_judges_it() {
+    let dir = repo(&[
+        (".gitignore", b"legacy/raci.yaml\n"),
+        (
+            "legacy/raci.yaml",
+            b"provider: sysbee\nresponsibilities: {}\n",
+        ),
+        ("legacy/sub/x.sh", b"apt-get -y dist-upgrade\n"),
+        (
+            "infra/raci.yaml",
+            b"provider: sysbee\nscope: [\"ansible/**\"]\n",
+        ),
+        ("infra/ansible/up.sh", b"apt-get -y dist-upgrade\n"),
+    ]);
+    let whole = json(&raci(dir.path(), &["--format", "json"]));
+    let evidence = |report: &serde_json::Value| -> Vec<String> {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "performs-provider-duty")
+            .map(|d| d["path"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(evidence(&whole), ["infra/ansible/up.sh"]);
+    let below = json(&raci(
+        &dir.path().join("infra/ansible"),
+        &["--format", "json"],
+    ));
+    assert_eq!(evidence(&below), ["up.sh"]);
+    let ignored = json(&raci(&dir.path().join("legacy/sub"), &["--format", "json"]));
+    assert!(evidence(&ignored).is_empty(), "{ignored}");
+}

@@ -172,9 +172,15 @@ fn user_pack_files(
 }
 
 fn collect_yaml(dir: &Path, files: &mut Vec<PathBuf>, findings: &mut Vec<Finding>) {
+    // A pack folder is read whole: no ignore file of the repository's is read on the way (a
+    // hostile one could be a link to /dev/zero).
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
-        .require_git(false)
+        .ignore(false)
+        .git_ignore(false)
+        .git_exclude(false)
+        .git_global(false)
+        .parents(false)
         .sort_by_file_name(|a, b| a.cmp(b))
         .build();
     for entry in walker {
