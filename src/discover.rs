@@ -279,7 +279,11 @@ pub const MAX_IGNORE_FILE: u64 = 64 * 1024;
 struct Ignores {
     top: PathBuf,
     repo: Option<PathBuf>,
-    chains: Mutex<std::collections::HashMap<PathBuf, Arc<Vec<Arc<Gitignore>>>>>,
+    /// Read far more often than written: every walked entry asks for its folder's chain.
+    /// Keyed by the folder's bytes: hashing a `Path` goes component by component, which showed
+    /// in the walk's profile.
+    chains:
+        std::sync::RwLock<std::collections::HashMap<std::ffi::OsString, Arc<Vec<Arc<Gitignore>>>>>,
     problems: Mutex<Vec<Finding>>,
 }
 
@@ -293,7 +297,7 @@ impl Ignores {
         Some(Ignores {
             top: repo.clone().unwrap_or(root),
             repo,
-            chains: Mutex::default(),
+            chains: std::sync::RwLock::default(),
             problems: Mutex::default(),
         })
     }
@@ -306,7 +310,11 @@ impl Ignores {
         if !dir.starts_with(&self.top) {
             return false;
         }
-        self.chain(dir)
+        let chain = self.chain(dir);
+        if chain.is_empty() {
+            return false;
+        }
+        chain
             .iter()
             .map(|m| m.matched(path, is_dir))
             .find(|m| !m.is_none())
@@ -324,7 +332,12 @@ impl Ignores {
     }
 
     fn chain(&self, dir: &Path) -> Arc<Vec<Arc<Gitignore>>> {
-        if let Some(chain) = lock(&self.chains).get(dir) {
+        if let Some(chain) = self
+            .chains
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(dir.as_os_str())
+        {
             return Arc::clone(chain);
         }
         let mut chain: Vec<Arc<Gitignore>> = self.own(dir);
@@ -334,7 +347,10 @@ impl Ignores {
             chain.extend(self.chain(parent).iter().cloned());
         }
         let chain = Arc::new(chain);
-        lock(&self.chains).insert(dir.to_path_buf(), Arc::clone(&chain));
+        self.chains
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dir.as_os_str().to_owned(), Arc::clone(&chain));
         chain
     }
 
@@ -395,6 +411,7 @@ fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &Mutex<Found>) {
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         // Ignore files are read by `Ignores`, bounded and never through a link.
+        .require_git(false)
         .ignore(false)
         .git_ignore(false)
         .git_exclude(false)
