@@ -405,6 +405,7 @@ mod tests {
 
     #[test]
     fn builtin_patterns_compile_as_the_scanner_runs_them() {
+        use super::REGEX_SIZE_LIMIT;
         use crate::evidence::rules::{scanner_form, states};
         for text in crate::load::pack::BUILTIN.iter().map(|(_, t)| *t) {
             let source = crate::source::SourceFile::new("builtin.yaml", text);
