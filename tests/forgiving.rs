@@ -463,3 +463,26 @@ fn standard_input_is_judged_as_the_file_it_names() {
         "the ownership file above is not itself reported: {shown}"
     );
 }
+
+#[test]
+fn a_snippet_to_copy_stays_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(
+        dir.path().join("raci.yaml"),
+        "provider: sysbee\nresponsibilities: {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("up.sh"),
+        "apt-get -y dist-upgrade  # raci-lint: allow server-os-patching lab VMs\n",
+    )
+    .unwrap();
+    let shown = text(&raci_in(dir.path(), &[], &[]).stdout);
+    for snippet in [
+        "`raci-lint: allow(server-os-patching) lab VMs`",
+        "`raci-lint: allow(server-os-patching) <reason>`",
+    ] {
+        assert!(shown.contains(snippet), "{snippet} is broken in:\n{shown}");
+    }
+}

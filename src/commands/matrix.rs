@@ -182,7 +182,9 @@ pub fn of_file<'a>(file: OwnershipFile, packs: &'a Packs) -> Result<Matrix<'a>, 
         products: file.products().map(|p| p.value.clone()).collect(),
         file: Some(FileInfo {
             path: shown,
-            service: file.service().map(str::to_owned),
+            service: file
+                .service()
+                .map(|s| crate::render::escape::text(s).into_owned()),
         }),
         groups: group(rows),
     })
@@ -196,6 +198,8 @@ fn teams_of(file: &OwnershipFile, activity: &Activity) -> Vec<(Role, Vec<String>
         if team == PLACEHOLDER {
             return;
         }
+        // A repository's team names are printed line by line: escaped, line breaks included.
+        let team = &*crate::render::escape::text(team);
         match out.iter_mut().find(|(r, _)| *r == role) {
             Some((_, teams)) if !teams.iter().any(|t| t == team) => teams.push(team.to_owned()),
             Some(_) => {}

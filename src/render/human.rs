@@ -30,7 +30,7 @@ pub fn render(report: &Report, style: &Style) -> String {
         .with_width(style.width)
         .with_links(false)
         .with_break_words(false)
-        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_separator(textwrap::WordSeparator::Custom(words_outside_snippets))
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
     for finding in &report.findings {
@@ -47,6 +47,36 @@ pub fn render(report: &Report, style: &Style) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Words for line wrapping: split at spaces, except inside a `backticked` snippet, which stays
+/// on one line so it can be copied (`raci-lint: allow(server-os-patching) <reason>`).
+fn words_outside_snippets(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    let mut words = Vec::new();
+    let (mut start, mut in_snippet) = (0, false);
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'`' => in_snippet = !in_snippet,
+            b' ' if !in_snippet => {
+                let mut end = i;
+                while end < bytes.len() && bytes[end] == b' ' {
+                    end += 1;
+                }
+                words.push(textwrap::core::Word::from(&line[start..end]));
+                start = end;
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < line.len() {
+        words.push(textwrap::core::Word::from(&line[start..]));
+    }
+    Box::new(words.into_iter())
 }
 
 /// "1 finding", "2 findings".
