@@ -76,7 +76,7 @@ fn line_bounded(pattern: &str) -> Option<Hir> {
     scanner_form(pattern).ok()
 }
 
-/// [`line_bounded`], with the parser's reason when the pattern does not parse.
+/// `line_bounded`, with the parser's reason when the pattern does not parse.
 pub fn scanner_form(pattern: &str) -> Result<Hir, String> {
     let hir = regex_syntax::ParserBuilder::new()
         .multi_line(true)

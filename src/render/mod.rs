@@ -107,7 +107,7 @@ fn statistics(report: &Report, json: bool) -> String {
         .collect()
 }
 
-/// Writes a file the way DESIGN section 9 says ([`file::write`]): atomically for a regular
+/// Writes a file the way DESIGN section 9 says (`file::write`): atomically for a regular
 /// file, to the target of a link, directly to a device or FIFO, `-` to standard output.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file::write(path, bytes, true)
