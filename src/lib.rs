@@ -73,21 +73,30 @@ struct Dropped {
     count: usize,
 }
 
-/// Sorts the findings into output order and keeps the first `max`; the rest become counts.
+/// Keeps the first `max` findings in output order; the rest become counts. Findings within the
+/// limit are returned as they came: only a cut needs the order (`finish` sorts once).
 fn cap(findings: Vec<Finding>, max: usize, dropped: &mut Vec<Dropped>) -> Vec<Finding> {
+    if findings.len() <= max {
+        return findings;
+    }
     let mut sink = Sink::default();
     sink.extend(findings);
     let mut sorted = sink.into_sorted();
-    if sorted.len() <= max {
-        return sorted;
-    }
     for f in sorted.drain(max..) {
-        dropped.push(Dropped {
-            code: f.code,
-            severity: f.severity,
-            breaks_run: f.breaks_run(),
-            count: 1,
-        });
+        let (code, severity, breaks_run) = (f.code, f.severity, f.breaks_run());
+        // One count per kind, not one entry per dropped finding.
+        match dropped
+            .iter_mut()
+            .find(|d| (d.code, d.severity, d.breaks_run) == (code, severity, breaks_run))
+        {
+            Some(d) => d.count += 1,
+            None => dropped.push(Dropped {
+                code,
+                severity,
+                breaks_run,
+                count: 1,
+            }),
+        }
     }
     sorted
 }
@@ -437,7 +446,9 @@ fn finish(
         severities(&mut unused, settings);
         findings.extend(unused);
     }
-    let mut findings = cap(findings, settings.max_findings, &mut dropped);
+    let mut sink = Sink::default();
+    sink.extend(findings);
+    let mut findings = cap(sink.into_sorted(), settings.max_findings, &mut dropped);
     let strict = |code: Code, severity: Severity| {
         if settings.strict && matches!(code, Code::UnownedDuty | Code::PerformsProviderDuty) {
             Severity::Error
