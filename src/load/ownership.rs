@@ -52,54 +52,39 @@ pub const MAX_WAIVERS: usize = 1_000;
 /// Cuts `scope`, `teams` and `waivers` to their limits (DESIGN section 9): what lies past a
 /// limit is not used, and one `limit-exceeded` finding points at the first item past it.
 pub fn enforce_limits(file: &mut OwnershipFile) -> Vec<Finding> {
-    let mut findings = Vec::new();
     let source = Arc::clone(&file.source);
-    if let Some(scope) = &mut file.scope
-        && let Some(first) = scope.value.value.get(MAX_SCOPE_GLOBS)
-    {
-        let (span, count) = (first.span, scope.value.value.len());
-        findings.push(
-            LimitExceeded {
-                what: "scope globs",
-                limit: MAX_SCOPE_GLOBS,
-                count,
-                span,
-            }
-            .report(&source),
-        );
-        scope.value.value.truncate(MAX_SCOPE_GLOBS);
+    let scope = file.scope.as_mut().map(|f| &mut f.value.value);
+    let teams = file.teams.as_mut().map(|f| &mut f.value.value);
+    let waivers = file.waivers.as_mut().map(|f| &mut f.value.value);
+    [
+        cut(scope, MAX_SCOPE_GLOBS, "scope globs", |g| g.span, &source),
+        cut(teams, MAX_TEAMS, "teams", |t| t.name.span, &source),
+        cut(waivers, MAX_WAIVERS, "waivers", |w| w.span, &source),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Truncates `list` to `limit` items, with the finding at the first item past it.
+fn cut<T>(
+    list: Option<&mut Vec<T>>,
+    limit: usize,
+    what: &'static str,
+    span: fn(&T) -> Span,
+    source: &Arc<SourceFile>,
+) -> Option<Finding> {
+    let list = list?;
+    let first = list.get(limit)?;
+    let finding = LimitExceeded {
+        what,
+        limit,
+        count: list.len(),
+        span: span(first),
     }
-    if let Some(teams) = &mut file.teams
-        && let Some(first) = teams.value.value.get(MAX_TEAMS)
-    {
-        let (span, count) = (first.name.span, teams.value.value.len());
-        findings.push(
-            LimitExceeded {
-                what: "teams",
-                limit: MAX_TEAMS,
-                count,
-                span,
-            }
-            .report(&source),
-        );
-        teams.value.value.truncate(MAX_TEAMS);
-    }
-    if let Some(waivers) = &mut file.waivers
-        && let Some(first) = waivers.value.value.get(MAX_WAIVERS)
-    {
-        let (span, count) = (first.span, waivers.value.value.len());
-        findings.push(
-            LimitExceeded {
-                what: "waivers",
-                limit: MAX_WAIVERS,
-                count,
-                span,
-            }
-            .report(&source),
-        );
-        waivers.value.value.truncate(MAX_WAIVERS);
-    }
-    findings
+    .report(source);
+    list.truncate(limit);
+    Some(finding)
 }
 
 /// `scope` globs must compile and stay inside the file's folder.
