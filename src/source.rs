@@ -65,6 +65,8 @@ pub struct SourceFile {
     /// Relative to the current folder where possible, always with `/` separators.
     pub path: String,
     pub text: String,
+    /// The file began with a UTF-8 byte order mark, removed from `text`: a fix writes it back.
+    pub bom: bool,
     line_starts: Vec<usize>,
     /// Characters before every [`CHECKPOINT`]-th byte (moved back to a character boundary), so
     /// that a column on a long line costs at most one checkpoint's worth of counting: many
@@ -78,7 +80,8 @@ const CHECKPOINT: usize = 4096;
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
         let mut text: String = text.into();
-        if text.starts_with('\u{feff}') {
+        let bom = text.starts_with('\u{feff}');
+        if bom {
             text.drain(..'\u{feff}'.len_utf8());
         }
         let line_starts = std::iter::once(0)
@@ -103,6 +106,7 @@ impl SourceFile {
         Arc::new(SourceFile {
             path: path.into(),
             text,
+            bom,
             line_starts,
             checkpoints,
         })

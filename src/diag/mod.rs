@@ -5,11 +5,13 @@
 mod code;
 pub mod explain;
 pub mod fingerprint;
+pub mod fix;
 pub mod kinds;
 
 use std::sync::Arc;
 
 pub use code::Code;
+pub use fix::{Applicability, Edit, Fix};
 
 use crate::source::{LineCol, SourceFile, Span};
 
@@ -67,6 +69,8 @@ pub struct Finding {
     pub fatal: bool,
     /// Accepted by a waiver or an inline allow, listed only with `--show-waived` (as a note).
     pub waived: bool,
+    /// Text edits to this finding's file that make it go away (DESIGN section 8).
+    pub fix: Option<Fix>,
 }
 
 impl Finding {
@@ -86,7 +90,14 @@ impl Finding {
             subject: None,
             fatal: false,
             waived: false,
+            fix: None,
         }
+    }
+
+    /// Attaches a fix (edits in this finding's file).
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Finding {
+        self.fix = fix;
+        self
     }
 
     /// Marks the finding as one the run cannot go past (exit 2).
