@@ -70,7 +70,7 @@ pub struct Finding {
     /// Accepted by a waiver or an inline allow, listed only with `--show-waived` (as a note).
     pub waived: bool,
     /// Text edits to this finding's file that make it go away (DESIGN section 8).
-    pub fix: Option<Fix>,
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Finding {
@@ -96,7 +96,7 @@ impl Finding {
 
     /// Attaches a fix (edits in this finding's file).
     pub fn with_fix(mut self, fix: Option<Fix>) -> Finding {
-        self.fix = fix;
+        self.fix = fix.map(Box::new);
         self
     }
 
