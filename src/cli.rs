@@ -296,6 +296,20 @@ pub struct CheckArgs {
     /// Exit 0 whatever was found (a broken run still exits 2)
     #[arg(long, help_heading = "Severity")]
     pub exit_zero: bool,
+
+    /// Apply the safe fixes to the files (atomically), again until none applies, then report
+    /// what remains; with `-`, print the fixed file instead
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+
+    /// With --fix or --diff: apply the unsafe fixes too (they guess: read the diff)
+    #[arg(long, help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
+
+    /// Print the fixes as a unified diff and write nothing; exit 1 when there is something to
+    /// fix
+    #[arg(long, help_heading = "Fixes")]
+    pub diff: bool,
 }
 
 /// `CODE=LEVEL` for `--severity`, with did-you-mean for the code.

@@ -10,6 +10,7 @@ pub mod config;
 pub mod diag;
 pub mod discover;
 pub mod evidence;
+pub mod fix;
 pub mod load;
 pub mod model;
 pub mod par;
@@ -37,6 +38,23 @@ pub struct Summary {
     pub notes: usize,
     /// Findings past `max-findings`: counted above, not kept.
     pub dropped: usize,
+    /// Findings with a safe fix (what `--fix` applies).
+    pub fixable: usize,
+    /// With `--fix`: how many fixes were applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<usize>,
+}
+
+/// File contents that stand in for what is on disk, by the path discovery found: standard input
+/// (`raci-lint -`), and the texts `--fix` and `--diff` have fixed so far.
+pub type Overlay = std::collections::BTreeMap<std::path::PathBuf, std::sync::Arc<[u8]>>;
+
+/// What a file with findings is, for fixing it: where it is read from, and whether a fix must
+/// leave it loadable as an ownership file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileOrigin {
+    pub path: std::path::PathBuf,
+    pub ownership: bool,
 }
 
 /// The outcome of a check run: sorted findings, counts, and what `--verbose` lists.
@@ -59,6 +77,17 @@ pub struct Report {
     pub dropped_breaks_run: bool,
     /// Findings dropped past `max-findings`, by code (for `--statistics`).
     pub dropped_by_code: std::collections::BTreeMap<Code, usize>,
+    /// Findings with an unsafe fix (what `--unsafe-fixes` adds), unless `--unsafe-fixes` made
+    /// them fixable.
+    pub unsafe_fixable: usize,
+    /// Where the files that can have fixes come from, by shown path.
+    pub origins: std::collections::BTreeMap<String, FileOrigin>,
+    /// With `--diff`: the unified diff of every fix, for the caller to print.
+    pub diff: Option<String>,
+    /// With `--fix`: the files to write (path, bytes), for the caller to write.
+    pub writes: Vec<(std::path::PathBuf, Vec<u8>)>,
+    /// With `--fix` and `-`: the fixed text of standard input, printed instead of written.
+    pub fixed_stdin: Option<Vec<u8>>,
 }
 
 /// Ownership files loaded and checked at a time, between two applications of `max-findings`.
@@ -124,8 +153,18 @@ impl Report {
     }
 }
 
-/// Discover, load and check: everything but the output.
+/// Discover, load and check: everything but the output. With `--fix` or `--diff`, fixes are
+/// applied in rounds (in memory) and the report is of what remains.
 pub fn check(settings: &Settings) -> Report {
+    if settings.fix || settings.diff {
+        fixing(settings)
+    } else {
+        run(settings, &Overlay::new())
+    }
+}
+
+/// One run over the files, with `overlay` standing in for the disk where it has a file.
+fn run(settings: &Settings, overlay: &Overlay) -> Report {
     let mut sink = Sink::default();
     let mut report = Report::default();
     if !settings.setup.is_empty() {
@@ -168,6 +207,12 @@ pub fn check(settings: &Settings) -> Report {
     };
     // Standard input (`raci-lint -`) is judged as the file it names, never read from disk.
     let stdin = settings.stdin.as_ref();
+    let mut overlay = overlay.clone();
+    if let Some(stdin) = stdin {
+        overlay
+            .entry(stdin.name.clone())
+            .or_insert_with(|| std::sync::Arc::clone(&stdin.bytes));
+    }
     let is_stdin = |p: &std::path::Path| stdin.is_some_and(|s| s.name == p);
     let named_file = |p: &std::path::Path| {
         (p.is_file() || is_stdin(p)) && !discover::is_ownership_name(&ownership, p, &settings.root)
@@ -195,7 +240,7 @@ pub fn check(settings: &Settings) -> Report {
             found.ownership.push(discover::Candidate {
                 display,
                 path: stdin.name.clone(),
-                contents: Some(std::sync::Arc::clone(&stdin.bytes)),
+                contents: None,
             });
             found.ownership.sort_by(|a, b| a.display.cmp(&b.display));
         } else if settings.evidence {
@@ -207,6 +252,16 @@ pub fn check(settings: &Settings) -> Report {
         } else {
             found.named_unchecked.push(display);
         }
+    }
+    for candidate in &mut found.ownership {
+        candidate.contents = overlay.get(&candidate.path).cloned();
+        report.origins.insert(
+            candidate.display.clone(),
+            FileOrigin {
+                path: candidate.path.clone(),
+                ownership: true,
+            },
+        );
     }
     report.summary.files = found.ownership.len();
     // Ownership files above the PATHs (up to the repository root) govern what the PATHs hold;
@@ -262,7 +317,7 @@ pub fn check(settings: &Settings) -> Report {
                         .rsplit_once('/')
                         .map_or(String::new(), |(dir, _)| dir.to_owned()),
                     provider: file.provider.value.value.clone(),
-                    waivers: w.value.value.clone(),
+                    field: w.clone(),
                 });
                 checks::ownership_file(file, &packs, &mut sink).map(|mut resolved| {
                     resolved.folder =
@@ -315,7 +370,7 @@ pub fn check(settings: &Settings) -> Report {
             threads: settings.threads,
             max_file_size: settings.max_file_size,
             max_findings: settings.max_findings,
-            overlay: stdin.map(|s| (s.name.as_path(), &*s.bytes)),
+            overlay: &overlay,
         };
         let scan = evidence::scan(&plan, &mut trim);
         for path in &scan.uncovered {
@@ -343,6 +398,15 @@ pub fn check(settings: &Settings) -> Report {
             .collect();
         report.skipped.sort();
         report.waived = scan.waived;
+        for (display, path) in scan.fixable {
+            report.origins.insert(
+                display,
+                FileOrigin {
+                    path,
+                    ownership: false,
+                },
+            );
+        }
         sink.extend(scan.findings);
         if scan.dropped > 0 {
             dropped.push(Dropped {
@@ -489,6 +553,136 @@ fn finish(
         findings.insert(0, notice);
     }
     report.summary.dropped = lost;
+    for fix in findings
+        .iter()
+        .filter(|f| !f.waived)
+        .filter_map(|f| f.fix.as_deref())
+    {
+        match fix.applicability {
+            diag::Applicability::Safe => report.summary.fixable += 1,
+            diag::Applicability::Unsafe => report.unsafe_fixable += 1,
+        }
+    }
     report.findings = findings;
     report
+}
+
+/// `--fix` and `--diff`: rounds of fixing in memory (at most [`fix::MAX_ROUNDS`]), each a whole
+/// run over the texts fixed so far, until no wanted fix applies. The report is the last run's:
+/// what remains once the fixed files are written.
+fn fixing(settings: &Settings) -> Report {
+    let mut overlay = Overlay::new();
+    // The text each fixed file had before the first round, for the diff: shown path, text.
+    let mut originals: std::collections::BTreeMap<std::path::PathBuf, (String, String)> =
+        Default::default();
+    let mut fixed = 0;
+    let mut report = run(settings, &overlay);
+    for _ in 0..fix::MAX_ROUNDS {
+        let mut by_file: std::collections::BTreeMap<&str, Vec<&Finding>> = Default::default();
+        for finding in &report.findings {
+            if let (Some(fix), Some(path)) = (&finding.fix, &finding.path)
+                && !finding.waived
+                && fix::wanted(fix, settings.unsafe_fixes)
+            {
+                by_file.entry(path.as_str()).or_default().push(finding);
+            }
+        }
+        // Removing an unused waiver waits until no other fix applies: another fix (a provider
+        // renamed, say) changes what is checked, and the waiver may then be used.
+        let others = by_file
+            .values()
+            .flatten()
+            .any(|f| f.code != Code::UnusedWaiver);
+        if others {
+            for findings in by_file.values_mut() {
+                findings.retain(|f| f.code != Code::UnusedWaiver);
+            }
+        }
+        let mut changed = false;
+        for (shown, findings) in by_file {
+            if findings.is_empty() {
+                continue;
+            }
+            let (Some(origin), Some(source)) = (report.origins.get(shown), &findings[0].source)
+            else {
+                continue;
+            };
+            let fixes: Vec<&diag::Fix> = findings.iter().filter_map(|f| f.fix.as_deref()).collect();
+            let (text, applied) = fix_text(source, &fixes, origin.ownership);
+            if applied == 0 {
+                continue;
+            }
+            originals.entry(origin.path.clone()).or_insert_with(|| {
+                let before = fix::bytes(&source.text, source.bom);
+                (
+                    shown.to_owned(),
+                    String::from_utf8_lossy(&before).into_owned(),
+                )
+            });
+            overlay.insert(origin.path.clone(), fix::bytes(&text, source.bom).into());
+            fixed += applied;
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+        report = run(settings, &overlay);
+    }
+    let stdin = settings.stdin.as_ref().map(|s| s.name.as_path());
+    if settings.diff {
+        let mut diff = String::new();
+        for (path, (shown, before)) in &originals {
+            // With the BOM, as the file on disk has it, so that `patch` finds its context.
+            let after = String::from_utf8_lossy(&overlay[path]);
+            diff.push_str(&fix::unified_diff(shown, before, &after));
+        }
+        report.diff = Some(diff);
+        report.summary.fixed = Some(fixed);
+    } else {
+        report.summary.fixed = Some(fixed);
+        if let Some(name) = stdin {
+            let bytes = overlay.get(name).map_or_else(
+                || settings.stdin.as_ref().map(|s| s.bytes.to_vec()),
+                |b| Some(b.to_vec()),
+            );
+            report.fixed_stdin = bytes;
+        }
+        report.writes = overlay
+            .into_iter()
+            .filter(|(path, _)| Some(path.as_path()) != stdin)
+            .map(|(path, bytes)| (path, bytes.to_vec()))
+            .collect();
+    }
+    report
+}
+
+fn edits_of<'a>(fixes: &[&'a diag::Fix]) -> Vec<&'a diag::Edit> {
+    fixes.iter().flat_map(|f| &f.edits).collect()
+}
+
+/// `source`'s text with the fixes of one round applied (those that overlap none before them),
+/// and how many went in. An ownership file must still load: when the round together breaks it,
+/// its fixes are tried one at a time and each kept only if the file still loads.
+fn fix_text(source: &source::SourceFile, fixes: &[&diag::Fix], ownership: bool) -> (String, usize) {
+    let chosen: Vec<&diag::Fix> = fix::choose(fixes).into_iter().map(|i| fixes[i]).collect();
+    let loads = |text: &str| {
+        !ownership
+            || load::ownership::load(&source::SourceFile::new(source.path.clone(), text)).is_ok()
+    };
+    let text = fix::apply(&source.text, &edits_of(&chosen));
+    if loads(&text) {
+        return (text, chosen.len());
+    }
+    let mut kept: Vec<&diag::Fix> = Vec::new();
+    let mut text = source.text.clone();
+    for fix in chosen {
+        kept.push(fix);
+        let candidate = fix::apply(&source.text, &edits_of(&kept));
+        if loads(&candidate) {
+            text = candidate;
+        } else {
+            kept.pop();
+        }
+    }
+    (text, kept.len())
 }

@@ -56,6 +56,16 @@ fn main() -> ExitCode {
         return ExitCode::from(Outcome::Broken as u8);
     }
     let report = raci_lint::check(&settings);
+    if report.diff.is_some() {
+        return diff(&report, &settings);
+    }
+    for (path, bytes) in &report.writes {
+        if let Err(e) = render::write_atomically(path, bytes) {
+            let shown = raci_lint::paths::display(path);
+            render::fatal(&format!("cannot write the fixed file {shown}: {e}"));
+            return ExitCode::from(Outcome::Broken as u8);
+        }
+    }
     let mut outcome = report.outcome(settings.deny_warnings);
     if settings.exit_zero && outcome == Outcome::Failed {
         outcome = Outcome::Clean;
@@ -85,6 +95,23 @@ fn main() -> ExitCode {
         render::fatal(&format!("cannot write the report: {e}"));
         return ExitCode::from(Outcome::Broken as u8);
     }
+    ExitCode::from(outcome as u8)
+}
+
+/// `--diff`: the diff of every fix, written nowhere but the output; exit 1 when there is
+/// something to fix (0 with `--exit-zero`), 2 when the run is broken.
+fn diff(report: &raci_lint::Report, settings: &Settings) -> ExitCode {
+    if let Err(e) = render::diff(report, settings) {
+        render::fatal(&format!("cannot write the diff: {e}"));
+        return ExitCode::from(Outcome::Broken as u8);
+    }
+    let outcome = if report.outcome(false) == Outcome::Broken {
+        Outcome::Broken
+    } else if report.summary.fixed.unwrap_or(0) > 0 && !settings.exit_zero {
+        Outcome::Failed
+    } else {
+        Outcome::Clean
+    };
     ExitCode::from(outcome as u8)
 }
 

@@ -25,6 +25,12 @@ pub struct Settings {
     pub exit_zero: bool,
     /// Print counts per code instead of the findings.
     pub statistics: bool,
+    /// `--fix`: apply fixes and write the files.
+    pub fix: bool,
+    /// `--unsafe-fixes`: unsafe fixes count as fixable, and apply with `--fix` or `--diff`.
+    pub unsafe_fixes: bool,
+    /// `--diff`: print the fixes as a unified diff, write nothing.
+    pub diff: bool,
     pub ownership_globs: Vec<String>,
     pub exclude: Vec<String>,
     pub evidence: bool,
@@ -310,6 +316,9 @@ impl Settings {
             deny_warnings: args.deny_warnings,
             exit_zero: args.exit_zero,
             statistics: args.statistics,
+            fix: args.fix,
+            unsafe_fixes: args.unsafe_fixes,
+            diff: args.diff,
             ownership_globs,
             exclude,
             evidence,

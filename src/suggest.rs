@@ -30,6 +30,24 @@ where
         .map(|(_, c)| c)
 }
 
+/// The one candidate close enough to `word` to be what was meant, when exactly one is (ties and
+/// several near names give none): what an unsafe fix may rename `word` to.
+pub fn only<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let limit = (word.chars().count() / 3).max(1);
+    let candidates: Vec<&str> = candidates.into_iter().take(MAX_CANDIDATES + 1).collect();
+    if candidates.len() > MAX_CANDIDATES || word.len() > 200 {
+        return None;
+    }
+    let mut close = candidates
+        .into_iter()
+        .filter(|c| *c != word && strsim::levenshtein(word, c) <= limit);
+    let first = close.next()?;
+    close.all(|c| c == first).then_some(first)
+}
+
 /// " Did you mean `x`?" or nothing, to end a help text.
 pub fn hint<'a, I>(word: &str, candidates: I) -> Option<String>
 where
@@ -40,7 +58,14 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::did_you_mean;
+    use super::{did_you_mean, only};
+
+    #[test]
+    fn only_one_close_name_is_a_fix() {
+        assert_eq!(only("sysbe", ["sysbee", "cegedim-cloud"]), Some("sysbee"));
+        assert_eq!(only("ops1", ["ops2", "ops3"]), None);
+        assert_eq!(only("gcp", ["sysbee"]), None);
+    }
 
     #[test]
     fn suggestions_cover_typos_and_refuse_strangers() {

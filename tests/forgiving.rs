@@ -138,7 +138,7 @@ fn severity_exit_zero_and_statistics() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         json,
-        serde_json::json!([{ "code": "claims-provider-duty", "count": 1, "fixable": false }])
+        serde_json::json!([{ "code": "claims-provider-duty", "count": 1, "fixable": true }])
     );
 }
 

@@ -81,7 +81,9 @@ fn summary_counts_every_severity() {
         dir.path().to_str().unwrap(),
     ]);
     assert!(
-        out.ends_with("1 error, 5 warnings in 2 ownership files\n"),
+        out.ends_with(
+            "1 error, 5 warnings in 2 ownership files; 1 fixable with --fix --unsafe-fixes\n"
+        ),
         "{}",
         out.lines().last().unwrap()
     );

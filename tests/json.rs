@@ -31,6 +31,28 @@ struct Diagnostic {
     /// Evidence findings only: the ownership file they are attributed to.
     owner: Option<String>,
     fingerprint: String,
+    fix: Option<Fix>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Fix {
+    applicability: String,
+    message: String,
+    edits: Vec<Edit>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Edit {
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    content: String,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -43,6 +65,8 @@ struct Summary {
     warnings: usize,
     notes: usize,
     dropped: usize,
+    fixable: usize,
+    fixed: Option<usize>,
 }
 
 fn json(args: &[&str]) -> (String, Report) {
@@ -88,9 +112,21 @@ fn the_headline_finding_in_json() {
             errors: 1,
             warnings: 0,
             notes: 0,
-            dropped: 0
+            dropped: 0,
+            fixable: 0,
+            fixed: None,
         }
     );
+    // `server-os-patching: ops`: the team keeps its place as informed (a guess: unsafe).
+    let fix = d.fix.as_ref().expect("claims-provider-duty has a fix");
+    assert_eq!(fix.applicability, "unsafe");
+    assert_eq!(fix.edits.len(), 1);
+    let e = &fix.edits[0];
+    assert_eq!(
+        (e.path.as_str(), e.line, e.column, e.end_line, e.end_column),
+        ("fixtures/demo/infra/raci.yaml", 30, 23, 30, 26)
+    );
+    assert_eq!(e.content, "{ informed: ops }");
 }
 
 #[test]

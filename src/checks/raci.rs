@@ -5,11 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::references::FileContext;
-use crate::diag::Sink;
+use crate::diag::fix::title;
 use crate::diag::kinds::{
     ActivityNotInPlan, ActivityOverridden, ClaimsProviderDuty, MultipleAccountable,
     PlaceholderTeam, ProductNotDeclared, UnknownActivity, UnknownTeam, UnownedDuty,
 };
+use crate::diag::{Fix, Sink};
+use crate::fix::edits;
 use crate::model::ownership::{DeclarationForm, PLACEHOLDER};
 use crate::model::{Activity, Declaration, Pack, Role, RoleSet};
 
@@ -65,14 +67,26 @@ pub fn check(ctx: &FileContext<'_>, sink: &mut Sink) {
     // Roles covered by a team, per declared activity; `None` once a finding was reported.
     let mut covered: BTreeMap<&str, Option<RoleSet>> = BTreeMap::new();
 
+    let declared: BTreeSet<&str> = file
+        .declarations()
+        .iter()
+        .map(|d| d.activity.value.as_str())
+        .collect();
     for decl in file.declarations() {
         let Some(activity) = pack.activity(&decl.activity.value) else {
+            // A rename onto an activity declared already would be a duplicate key.
+            let ids = pack
+                .activities
+                .iter()
+                .map(Activity::id)
+                .filter(|id| !declared.contains(id));
             sink.push(
                 UnknownActivity {
                     written: &decl.activity,
                     pack,
                 }
-                .report(src),
+                .report(src)
+                .with_fix(edits::did_you_mean(&src.text, &decl.activity, ids)),
             );
             continue;
         };
@@ -87,7 +101,11 @@ pub fn check(ctx: &FileContext<'_>, sink: &mut Sink) {
                     pack,
                     product,
                 }
-                .report(src),
+                .report(src)
+                .with_fix(
+                    edits::add_product(file, product)
+                        .map(|edit| Fix::unsafe_(title::add_product(product), vec![edit])),
+                ),
             ),
             Applicability::NotOnPlan => file.plan.as_ref().map(|plan| {
                 ActivityNotInPlan {
@@ -98,15 +116,27 @@ pub fn check(ctx: &FileContext<'_>, sink: &mut Sink) {
                 }
                 .report(src)
             }),
-            Applicability::Overridden(replacements) => Some(
-                ActivityOverridden {
-                    key,
-                    activity,
-                    pack,
-                    replacements,
-                }
-                .report(src),
-            ),
+            Applicability::Overridden(replacements) => {
+                let fix = match replacements.as_slice() {
+                    [only] if !declared.contains(only.id()) => {
+                        let product = only.product.as_ref().map_or("", |p| p.value.as_str());
+                        edits::rename(&src.text, decl.activity.span, only.id()).map(|edit| {
+                            Fix::safe(title::overridden(only.id(), product), vec![edit])
+                        })
+                    }
+                    _ => None,
+                };
+                Some(
+                    ActivityOverridden {
+                        key,
+                        activity,
+                        pack,
+                        replacements,
+                    }
+                    .report(src)
+                    .with_fix(fix),
+                )
+            }
         };
         if let Some(finding) = inapplicable {
             sink.push(finding);
@@ -214,7 +244,12 @@ fn check_declaration(
                         provider: pack.id(),
                         activity: Some(activity.id()),
                     }
-                    .report(src),
+                    .report(src)
+                    .with_fix(edits::did_you_mean(
+                        &src.text,
+                        team,
+                        names.iter().copied(),
+                    )),
                 );
             }
         }
@@ -223,6 +258,8 @@ fn check_declaration(
     match &decl.form {
         DeclarationForm::Shorthand(team) => {
             if duty.is_empty() {
+                let fix = edits::to_informed(&src.text, decl, &[])
+                    .map(|edits| Fix::unsafe_(title::informed(&[team.value.as_str()]), edits));
                 sink.push(
                     ClaimsProviderDuty {
                         span: decl.span,
@@ -233,7 +270,8 @@ fn check_declaration(
                         teams: vec![team.value.as_str()],
                         shorthand: true,
                     }
-                    .report(src),
+                    .report(src)
+                    .with_fix(fix),
                 );
             }
             duty
@@ -254,6 +292,8 @@ fn check_declaration(
                         teams.push(&team.value);
                     }
                 }
+                let fix = edits::to_informed(&src.text, decl, &offending)
+                    .map(|edits| Fix::unsafe_(title::informed(&teams), edits));
                 let mut finding = ClaimsProviderDuty {
                     span: first.span,
                     activity,
@@ -263,7 +303,8 @@ fn check_declaration(
                     teams,
                     shorthand: false,
                 }
-                .report(src);
+                .report(src)
+                .with_fix(fix);
                 for other in &offending[1..] {
                     finding = finding.also(other.span, "also claimed");
                 }

@@ -8,6 +8,7 @@ use crate::diag::Sink;
 use crate::diag::kinds::{
     MissingPlan, UnknownOffering, UnknownPlan, UnknownProduct, UnknownProvider,
 };
+use crate::fix::edits;
 use crate::model::{OwnershipFile, Pack, Packs};
 
 /// An ownership file resolved against its pack.
@@ -24,14 +25,20 @@ pub fn check<'a>(
 ) -> Option<FileContext<'a>> {
     let src = &file.source;
     let provider = &file.provider.value;
+    let text = &src.text;
     let Some(pack) = packs.get(&provider.value) else {
+        let broken = packs.broken.contains(&provider.value);
+        let fix = (!broken)
+            .then(|| edits::did_you_mean(text, provider, packs.ids()))
+            .flatten();
         sink.push(
             UnknownProvider {
                 written: provider,
                 known: packs.ids().collect(),
-                broken: packs.broken.contains(&provider.value),
+                broken,
             }
-            .report(src),
+            .report(src)
+            .with_fix(fix),
         );
         return None;
     };
@@ -49,12 +56,14 @@ pub fn check<'a>(
             resolved = false;
         }
         (Some(plan), no_plans) if no_plans || !pack.has_plan(&plan.value.value) => {
+            let ids = pack.plans.iter().map(|p| p.id.value.as_str());
             sink.push(
                 UnknownPlan {
                     written: &plan.value,
                     pack,
                 }
-                .report(src),
+                .report(src)
+                .with_fix(edits::did_you_mean(text, &plan.value, ids)),
             );
             resolved = false;
         }
@@ -62,12 +71,14 @@ pub fn check<'a>(
     }
     for product in file.products() {
         if !pack.has_product(&product.value) {
+            let ids = pack.products.iter().map(|p| p.id.value.as_str());
             sink.push(
                 UnknownProduct {
                     written: product,
                     pack,
                 }
-                .report(src),
+                .report(src)
+                .with_fix(edits::did_you_mean(text, product, ids)),
             );
             resolved = false;
         }
@@ -75,12 +86,14 @@ pub fn check<'a>(
     if let Some(offering) = &file.offering
         && !pack.has_offering(&offering.value.value)
     {
+        let ids = pack.offerings.iter().map(|o| o.id.value.as_str());
         sink.push(
             UnknownOffering {
                 written: &offering.value,
                 pack,
             }
-            .report(src),
+            .report(src)
+            .with_fix(edits::did_you_mean(text, &offering.value, ids)),
         );
     }
     resolved.then(|| FileContext {

@@ -8,9 +8,11 @@ use std::sync::Arc;
 
 use globset::GlobMatcher;
 
+use crate::diag::fix::title;
 use crate::diag::kinds::{ExpiredWaiver, UnusedFileWaiver, WaiverWithoutReason};
-use crate::diag::{Code, Finding};
-use crate::model::ownership::Waiver;
+use crate::diag::{Code, Finding, Fix};
+use crate::fix::edits;
+use crate::model::ownership::{Field, Waiver};
 use crate::source::SourceFile;
 use crate::suggest;
 
@@ -56,7 +58,8 @@ pub struct WaiverSet {
     /// The file's folder as shown ("" at the top), where `path` globs start.
     pub folder: String,
     pub provider: String,
-    pub waivers: Vec<Waiver>,
+    /// The `waivers` key and its list, as read: an unused waiver's fix removes its entry.
+    pub field: Field<Vec<Waiver>>,
 }
 
 /// A waiver that may apply.
@@ -115,7 +118,7 @@ pub fn apply(
     let mut active = Vec::new();
     for set in sets {
         let src = &set.source;
-        for waiver in &set.waivers {
+        for waiver in &set.field.value.value {
             let Some(code) = Code::from_name(&waiver.code.value) else {
                 let hint = suggest::hint(&waiver.code.value, Code::ALL.iter().map(|c| c.as_str()))
                     .unwrap_or_else(|| "the README lists the codes".to_owned());
@@ -242,12 +245,23 @@ pub fn apply(
     }
     let judged = |a: &&Active| evidence_judged || a.code != Code::PerformsProviderDuty;
     for a in active.iter().filter(|a| !a.used).filter(judged) {
+        let index = a
+            .set
+            .field
+            .value
+            .value
+            .iter()
+            .position(|w| std::ptr::eq(w, a.waiver));
+        let fix = index
+            .and_then(|i| edits::remove_waiver(&a.set.source.text, &a.set.field, i))
+            .map(|edit| Fix::safe(title::remove_waiver(), vec![edit]));
         reported.push(
             UnusedFileWaiver {
                 waiver: a.waiver,
                 provider: &a.set.provider,
             }
-            .report(&a.set.source),
+            .report(&a.set.source)
+            .with_fix(fix),
         );
     }
     (reported, waived)

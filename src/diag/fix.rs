@@ -84,3 +84,31 @@ impl Fix {
         Some(self.edits.iter().fold(first, |s, e| s.to(e.span)))
     }
 }
+
+/// Titles of the fixes, as a quick-fix menu and `--format json` show them.
+pub mod title {
+    pub fn rename(to: &str) -> String {
+        format!("Replace with `{to}`")
+    }
+
+    pub fn overridden(to: &str, product: &str) -> String {
+        format!("Declare `{to}` instead, the activity of product `{product}`")
+    }
+
+    pub fn remove_waiver() -> String {
+        "Remove the unused waiver".to_owned()
+    }
+
+    pub fn remove_allow() -> String {
+        "Remove the unused inline allow".to_owned()
+    }
+
+    pub fn informed(teams: &[&str]) -> String {
+        let teams: Vec<String> = teams.iter().map(|t| format!("`{t}`")).collect();
+        format!("Keep {} as informed only", teams.join(", "))
+    }
+
+    pub fn add_product(product: &str) -> String {
+        format!("Add `{product}` to `products`")
+    }
+}

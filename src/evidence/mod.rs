@@ -64,6 +64,8 @@ pub struct ScanOutcome {
     pub dropped: usize,
     /// Files named on the command line that no ownership file's scope covers.
     pub uncovered: Vec<String>,
+    /// Files with a finding that has a fix (an unused inline allow): shown path and real path.
+    pub fixable: Vec<(String, std::path::PathBuf)>,
 }
 
 /// An ownership file as the scan sees it: which rules apply to it.
@@ -198,8 +200,9 @@ pub struct Plan<'a> {
     pub threads: usize,
     pub max_file_size: u64,
     pub max_findings: usize,
-    /// A file whose bytes come from standard input, not the disk (`raci-lint -`).
-    pub overlay: Option<(&'a Path, &'a [u8])>,
+    /// Files whose bytes do not come from the disk: standard input (`raci-lint -`), and the
+    /// texts fixed so far by `--fix` or `--diff`.
+    pub overlay: &'a crate::Overlay,
 }
 
 /// Scans the plan's files for evidence against the resolved ownership files; `trim` keeps the
@@ -228,8 +231,12 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         let Some(owner) = scopes.owner_of(&absolute, &mut Vec::new()) else {
             // A file named on the command line that no ownership file governs: say so.
             let named = roots.get(file.root).is_some_and(|r| *r == file.path);
-            return named
-                .then(|| FileResult::Uncovered(paths::display_from(Some(&cwd), &file.path)));
+            return named.then(|| {
+                (
+                    FileResult::Uncovered(paths::display_from(Some(&cwd), &file.path)),
+                    None,
+                )
+            });
         };
         // Evidence globs are relative to the repository root, whatever PATH found the file (a
         // PATH outside the repository: relative to that PATH).
@@ -248,22 +255,23 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         let target = Target {
             display: paths::display_from(Some(&cwd), &file.path),
             path: &file.path,
-            contents: overlay.and_then(|(path, bytes)| (path == file.path).then_some(bytes)),
+            contents: overlay.get(&file.path).map(|bytes| &**bytes),
         };
-        Some(scan_file(
-            &target,
-            owner,
-            &rules,
-            max_file_size,
-            max_findings,
-        ))
+        let result = scan_file(&target, owner, &rules, max_file_size, max_findings);
+        if let FileResult::Scanned { findings, .. } = &result
+            && findings.iter().any(|f| f.fix.is_some())
+        {
+            return Some((result, Some((target.display, file.path.clone()))));
+        }
+        Some((result, None))
     };
     let mut outcome = ScanOutcome::default();
     // In chunks, trimmed after each, so that many files with many matches each keep no more
     // in memory than can be shown. The walk's order depends on scheduling; everything below
     // is sorted or counted.
     for chunk in files.chunks(CHUNK) {
-        for result in par::map(chunk, threads, scan_one).into_iter().flatten() {
+        for (result, fixable) in par::map(chunk, threads, scan_one).into_iter().flatten() {
+            outcome.fixable.extend(fixable);
             match result {
                 FileResult::Skipped(display, reason) => outcome.skipped.push((display, reason)),
                 FileResult::Failed(finding) => outcome.findings.push(finding),
@@ -441,7 +449,8 @@ fn report(
     used: &[bool],
 ) -> FileResult {
     let text = String::from_utf8_lossy(bytes);
-    let offsets = Offsets::new(bytes, matches!(text, std::borrow::Cow::Owned(_)));
+    let lossy = matches!(text, std::borrow::Cow::Owned(_));
+    let offsets = Offsets::new(bytes, lossy);
     let source: Arc<SourceFile> = SourceFile::new(file.display.clone(), text.into_owned());
     let pack = &owner.resolved.pack;
     let provider = pack.id();
@@ -493,6 +502,14 @@ fn report(
                 .report(&source),
             );
         } else if !used {
+            // A file that is not valid UTF-8 is shown with replacement characters: writing that
+            // text back would change more than the allow.
+            let fix = (!lossy)
+                .then(|| crate::fix::edits::remove_allow(&source.text, span))
+                .flatten()
+                .map(|edit| {
+                    crate::diag::Fix::safe(crate::diag::fix::title::remove_allow(), vec![edit])
+                });
             findings.push(
                 UnusedInlineAllow {
                     span,
@@ -500,7 +517,8 @@ fn report(
                     provider,
                     resolved: known,
                 }
-                .report(&source),
+                .report(&source)
+                .with_fix(fix),
             );
         }
     }

@@ -123,7 +123,36 @@ fn error_finding(source: &Arc<SourceFile>, kind: FileKind, error: &serde_saphyr:
     if let Some(help) = help {
         finding = finding.help(help);
     }
+    // An unknown key of an ownership file with one close known key: rename it (unsafe).
+    if kind == FileKind::Ownership
+        && let Some((field, expected)) = unknown_field(&raw)
+        && source.text.get(at.start..at.end) == Some(field)
+    {
+        let written = Sp::new(field.to_owned(), at);
+        finding = finding.with_fix(crate::fix::edits::did_you_mean(
+            &source.text,
+            &written,
+            expected,
+        ));
+    }
     finding
+}
+
+/// serde's "unknown field `x`, expected one of `a`, `b`": the field and the keys expected.
+fn unknown_field(text: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = text.strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+    let expected = expected
+        .split(" at line ")
+        .next()
+        .unwrap_or(expected)
+        .trim_start_matches(", expected one of ")
+        .trim_start_matches(", expected ")
+        .split(", ")
+        .map(|s| s.trim().trim_matches('`'))
+        .filter(|s| !s.is_empty() && !s.contains(' '))
+        .collect();
+    Some((field, expected))
 }
 
 /// Rewords serde-saphyr's message for our users; returns (message, label, help).
@@ -136,15 +165,7 @@ fn describe(raw: &str, file: FileKind) -> (String, String, Option<String>) {
         .trim()
         .to_owned();
     let kind = file.noun();
-    if let Some(rest) = text.strip_prefix("unknown field `") {
-        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let expected: Vec<&str> = expected
-            .trim_start_matches(", expected one of ")
-            .trim_start_matches(", expected ")
-            .split(", ")
-            .map(|s| s.trim_matches('`'))
-            .filter(|s| !s.is_empty() && !s.contains(' '))
-            .collect();
+    if let Some((field, expected)) = unknown_field(&text) {
         let known = if expected.is_empty() {
             "no keys are allowed here".to_owned()
         } else {

@@ -16,6 +16,8 @@ pub struct Style {
     pub color: bool,
     pub width: usize,
     pub quiet: bool,
+    /// `--unsafe-fixes`: unsafe fixes are marked `[*]` and counted as fixable too.
+    pub unsafe_fixes: bool,
 }
 
 pub fn render(report: &Report, style: &Style) -> String {
@@ -34,16 +36,16 @@ pub fn render(report: &Report, style: &Style) -> String {
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut out = String::new();
     for finding in &report.findings {
-        let shown = Shown::new(finding);
+        let shown = Shown::new(finding, style.unsafe_fixes);
         if handler.render_report(&mut out, &shown).is_err() {
             // A span miette cannot place: fall back to one plain line rather than lose it.
-            out.push_str(&super::concise::line(finding));
+            out.push_str(&super::concise::line(finding, style.unsafe_fixes));
             out.push('\n');
         }
         out.push('\n');
     }
     if !style.quiet {
-        out.push_str(&summary_line(report));
+        out.push_str(&summary_line(report, style.unsafe_fixes));
         out.push('\n');
     }
     out
@@ -88,8 +90,10 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// "2 errors, 3 warnings in 4 ownership files" (notes only when there are some).
-pub fn summary_line(report: &Report) -> String {
+/// "2 errors, 3 warnings in 4 ownership files" (notes only when there are some), then what
+/// `--fix` did or could do: "; fixed 2 findings", "; 2 fixable with --fix (1 more with
+/// --unsafe-fixes)".
+pub fn summary_line(report: &Report, unsafe_fixes: bool) -> String {
     let s = &report.summary;
     let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
     if s.notes > 0 {
@@ -112,6 +116,22 @@ pub fn summary_line(report: &Report) -> String {
             plural(report.baselined, "finding")
         ));
     }
+    if let Some(fixed) = s.fixed {
+        line.push_str(&format!("; fixed {}", plural(fixed, "finding")));
+    }
+    let (safe, more) = if unsafe_fixes {
+        (s.fixable + report.unsafe_fixable, 0)
+    } else {
+        (s.fixable, report.unsafe_fixable)
+    };
+    match (safe, more) {
+        (0, 0) => {}
+        (0, more) => line.push_str(&format!("; {more} fixable with --fix --unsafe-fixes")),
+        (safe, 0) => line.push_str(&format!("; {safe} fixable with --fix")),
+        (safe, more) => line.push_str(&format!(
+            "; {safe} fixable with --fix ({more} more with --unsafe-fixes)"
+        )),
+    }
     line
 }
 
@@ -130,7 +150,7 @@ fn escaped(s: &str) -> String {
 }
 
 impl Shown {
-    fn new(finding: &Finding) -> Self {
+    fn new(finding: &Finding, unsafe_fixes: bool) -> Self {
         let mut source = None;
         let mut labels = Vec::new();
         if let (Some(file), Some(primary)) = (&finding.source, &finding.primary) {
@@ -175,6 +195,7 @@ impl Shown {
             // A path without a span still belongs in the header.
             code: match (&finding.source, &finding.path) {
                 (None, Some(path)) => format!("{} ({})", finding.code, escape::text(path)),
+                _ if super::fixable(finding, unsafe_fixes) => format!("{} [*]", finding.code),
                 _ => finding.code.to_string(),
             },
             severity: finding.severity,

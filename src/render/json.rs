@@ -39,6 +39,49 @@ struct JsonDiagnostic<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     owner: Option<&'a str>,
     fingerprint: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+/// A fix (DESIGN section 7): positions as the diagnostic's, `content` replaces the range.
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'static str,
+    message: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    content: &'a str,
+}
+
+fn fix<'a>(f: &'a Finding) -> Option<JsonFix<'a>> {
+    let (fix, source, path) = (f.fix.as_deref()?, f.source.as_ref()?, f.path.as_deref()?);
+    Some(JsonFix {
+        applicability: fix.applicability.as_str(),
+        message: &fix.title,
+        edits: fix
+            .edits
+            .iter()
+            .map(|e| {
+                let (start, end) = (source.line_col(e.span.start), source.line_col(e.span.end));
+                JsonEdit {
+                    path,
+                    line: start.line,
+                    column: start.column,
+                    end_line: end.line,
+                    end_column: end.column,
+                    content: &e.content,
+                }
+            })
+            .collect(),
+    })
 }
 
 impl<'a> From<&'a Finding> for JsonDiagnostic<'a> {
@@ -61,6 +104,7 @@ impl<'a> From<&'a Finding> for JsonDiagnostic<'a> {
                 .then(|| f.related.first().map(|r| r.source.path.as_str()))
                 .flatten(),
             fingerprint: fingerprint::of(f),
+            fix: fix(f),
         }
     }
 }

@@ -39,8 +39,12 @@ pub fn render(report: &Report) -> String {
         let listing: String = findings
             .iter()
             .map(|f| match &f.help {
-                Some(help) => format!("{}\n  help: {}\n", concise::line(f), escape::text(help)),
-                None => concise::line(f) + "\n",
+                Some(help) => format!(
+                    "{}\n  help: {}\n",
+                    concise::line(f, false),
+                    escape::text(help)
+                ),
+                None => concise::line(f, false) + "\n",
             })
             .collect();
         let status = if errors > 0 {

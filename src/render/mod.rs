@@ -21,10 +21,19 @@ use crate::Report;
 use crate::cli::{ColorChoice, Format};
 use crate::settings::Settings;
 
-/// Renders the report in the chosen format and writes it where the settings say.
+/// Renders the report in the chosen format and writes it where the settings say. With `--fix`
+/// on standard input (`raci-lint - --fix`), standard output gets the fixed file and the report
+/// goes to standard error, unless `--output` takes it.
 pub fn write(report: &Report, settings: &Settings) -> io::Result<()> {
     if settings.verbose {
         file::quiet_pipe(verbose(report))?;
+    }
+    if let Some(fixed) = &report.fixed_stdin {
+        file::stdout(fixed)?;
+        if settings.output.is_none() {
+            let text = text(report, settings, io::stderr().is_terminal());
+            return file::quiet_pipe(io::stderr().write_all(text.as_bytes()));
+        }
     }
     let to_stdout = settings
         .output
@@ -64,10 +73,11 @@ pub fn text(report: &Report, settings: &Settings, to_terminal: bool) -> String {
                     color,
                     width,
                     quiet: settings.quiet,
+                    unsafe_fixes: settings.unsafe_fixes,
                 },
             )
         }
-        Format::Concise => concise::render(report),
+        Format::Concise => concise::render(report, settings.unsafe_fixes),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report),
         Format::Github => github::render(report),
@@ -84,13 +94,19 @@ fn statistics(report: &Report, json: bool) -> String {
     for f in &report.findings {
         *counts.entry(f.code).or_default() += 1;
     }
+    let with_fix: std::collections::BTreeSet<crate::diag::Code> = report
+        .findings
+        .iter()
+        .filter(|f| f.fix.is_some())
+        .map(|f| f.code)
+        .collect();
     let mut rows: Vec<(crate::diag::Code, usize)> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.as_str().cmp(b.0.as_str())));
     if json {
         let list: Vec<serde_json::Value> = rows
             .iter()
             .map(|(code, n)| {
-                serde_json::json!({ "code": code.as_str(), "count": n, "fixable": false })
+                serde_json::json!({ "code": code.as_str(), "count": n, "fixable": with_fix.contains(code) })
             })
             .collect();
         let mut text = serde_json::to_string_pretty(&list).unwrap_or_default();
@@ -103,8 +119,52 @@ fn statistics(report: &Report, json: bool) -> String {
         .max()
         .unwrap_or(1);
     rows.iter()
-        .map(|(code, n)| format!("{n:>width$}  {:<26} {}\n", code.as_str(), code.summary()))
+        .map(|(code, n)| {
+            let mark = if with_fix.contains(code) {
+                "[*]"
+            } else {
+                "   "
+            };
+            format!(
+                "{n:>width$}  {:<26} {mark} {}\n",
+                code.as_str(),
+                code.summary()
+            )
+        })
         .collect()
+}
+
+/// `--diff`: the unified diff of every fix to standard output (or `--output`), then on standard
+/// error how many fixes it holds. A terminal gets file text with its control characters
+/// escaped; a pipe or a file gets it as it is, for `patch` to apply.
+pub fn diff(report: &Report, settings: &Settings) -> io::Result<()> {
+    let text = report.diff.as_deref().unwrap_or("");
+    match settings.output.as_deref().filter(|p| *p != Path::new("-")) {
+        Some(path) => write_atomically(path, text.as_bytes())?,
+        None if io::stdout().is_terminal() => file::stdout(escape::document(text).as_bytes())?,
+        None => file::stdout(text.as_bytes())?,
+    }
+    if !settings.quiet {
+        let fixed = report.summary.fixed.unwrap_or(0);
+        let mut line = format!("would fix {}", plural(fixed, "finding"));
+        if !settings.unsafe_fixes && report.unsafe_fixable > 0 {
+            line.push_str(&format!(
+                " ({} more with --unsafe-fixes)",
+                report.unsafe_fixable
+            ));
+        }
+        notice(&line);
+    }
+    Ok(())
+}
+
+/// Whether a finding is marked `[*]`: it has a fix that `--fix` applies with these flags.
+fn fixable(finding: &crate::diag::Finding, unsafe_fixes: bool) -> bool {
+    !finding.waived
+        && finding
+            .fix
+            .as_deref()
+            .is_some_and(|f| crate::fix::wanted(f, unsafe_fixes))
 }
 
 /// Writes a file the way DESIGN section 9 says (`file::write`): atomically for a regular
@@ -123,6 +183,7 @@ pub fn plain(findings: &[crate::diag::Finding]) -> String {
         color: false,
         width: 100,
         quiet: true,
+        unsafe_fixes: false,
     };
     human::render(&report, &style)
 }

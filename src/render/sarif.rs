@@ -73,6 +73,30 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location<'a>>,
     partial_fingerprints: Fingerprints,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix<'a>>,
+}
+
+/// A fix as SARIF carries it: one artifact change (the finding's own file) of replacements.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix<'a> {
+    description: Text,
+    artifact_changes: [ArtifactChange<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange<'a> {
+    artifact_location: Artifact<'a>,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Text,
 }
 
 #[derive(Serialize)]
@@ -185,7 +209,29 @@ fn result(f: &Finding) -> SarifResult<'_> {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
+    let fixes = match (&f.fix, &f.source, &f.path) {
+        (Some(fix), Some(source), Some(path)) => vec![SarifFix {
+            description: Text {
+                text: fix.title.clone(),
+            },
+            artifact_changes: [ArtifactChange {
+                artifact_location: Artifact { uri: uri(path) },
+                replacements: fix
+                    .edits
+                    .iter()
+                    .map(|e| Replacement {
+                        deleted_region: region(source, e.span),
+                        inserted_content: Text {
+                            text: e.content.clone(),
+                        },
+                    })
+                    .collect(),
+            }],
+        }],
+        _ => Vec::new(),
+    };
     SarifResult {
+        fixes,
         rule_id: f.code.as_str(),
         rule_index: Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0),
         level: level(f.severity),
