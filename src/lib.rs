@@ -9,12 +9,14 @@ pub mod commands;
 pub mod config;
 pub mod diag;
 pub mod discover;
+pub mod document;
 pub mod evidence;
 pub mod fix;
 pub mod load;
 pub mod model;
 pub mod par;
 pub mod paths;
+pub mod policy;
 pub mod render;
 pub mod settings;
 pub mod source;
@@ -302,37 +304,18 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     report.checked = found.ownership.iter().map(|c| c.display.clone()).collect();
     let cwd = std::env::current_dir().unwrap_or_default();
     let check_one = |candidate: &discover::Candidate| {
-        let mut sink = Sink::default();
-        let file = load::read::ownership_source(candidate)
-            .and_then(|source| load::ownership::load(&source));
-        let mut waivers = None;
-        let resolved = match file {
-            Ok(mut file) => {
-                sink.extend(load::ownership::enforce_limits(&mut file));
-                waivers = file.waivers.as_ref().map(|w| checks::waivers::WaiverSet {
-                    source: std::sync::Arc::clone(&file.source),
-                    folder: file
-                        .source
-                        .path
-                        .rsplit_once('/')
-                        .map_or(String::new(), |(dir, _)| dir.to_owned()),
-                    provider: file.provider.value.value.clone(),
-                    field: w.clone(),
-                });
-                checks::ownership_file(file, &packs, &mut sink).map(|mut resolved| {
-                    resolved.folder =
-                        paths::absolute(&cwd, candidate.path.parent().unwrap_or(&candidate.path));
-                    resolved
-                })
-            }
-            Err(finding) => {
-                sink.push(finding);
-                None
-            }
+        let folder = paths::absolute(&cwd, candidate.path.parent().unwrap_or(&candidate.path));
+        let checked = match load::read::ownership_source(candidate) {
+            Ok(source) => document::ownership(&source, &packs, &folder),
+            Err(finding) => document::Checked {
+                findings: vec![finding],
+                resolved: None,
+                waivers: None,
+            },
         };
         let mut dropped = Vec::new();
-        let findings = cap(sink.into_findings(), settings.max_findings, &mut dropped);
-        (resolved, waivers, findings, dropped)
+        let findings = cap(checked.findings, settings.max_findings, &mut dropped);
+        (checked.resolved, checked.waivers, findings, dropped)
     };
     let mut resolved = Vec::new();
     let mut waiver_sets = Vec::new();
@@ -445,46 +428,6 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     finish(report, sink, settings, baseline.as_ref(), dropped)
 }
 
-/// Applies the config file's severities: `off` removes a finding whatever the flags.
-fn severities(findings: &mut Vec<Finding>, settings: &Settings) {
-    findings.retain_mut(|finding| {
-        if finding.fatal || finding.waived {
-            return true;
-        }
-        match settings.severity.get(&finding.code) {
-            Some(Some(level)) => {
-                finding.severity = *level;
-                true
-            }
-            Some(None) => false,
-            None => true,
-        }
-    });
-}
-
-/// Whether this run could have matched a baseline entry: its code is on, its path lies under
-/// a PATH checked, and evidence entries only when evidence is searched. Other entries are not
-/// reported as unused.
-fn in_scope(entry: &baseline::Entry, settings: &Settings, roots: &[String]) -> bool {
-    let code = Code::from_name(&entry.code);
-    if code.is_some_and(|c| settings.severity.get(&c) == Some(&None)) {
-        return false;
-    }
-    if !settings.evidence && code == Some(Code::PerformsProviderDuty) {
-        return false;
-    }
-    let Some(path) = &entry.path else {
-        return true;
-    };
-    roots.iter().any(|root| {
-        root == "."
-            || path == root
-            || path
-                .strip_prefix(root.as_str())
-                .is_some_and(|rest| rest.starts_with('/'))
-    })
-}
-
 fn finish(
     mut report: Report,
     sink: Sink,
@@ -493,7 +436,7 @@ fn finish(
     mut dropped: Vec<Dropped>,
 ) -> Report {
     let mut findings = sink.into_findings();
-    severities(&mut findings, settings);
+    policy::severities(&mut findings, settings);
     if settings.write_baseline.is_some() && !findings.iter().any(Finding::breaks_run) {
         // A run that exits 2 records nothing and hides nothing: `new_baseline` stays empty.
         let text = baseline::write(&findings);
@@ -503,23 +446,19 @@ fn finish(
         report.new_baseline = Some(text);
     } else if let Some(baseline) = baseline {
         let roots: Vec<String> = settings.paths.iter().map(|p| paths::display(p)).collect();
-        let matched = baseline::apply(baseline, findings, |e| in_scope(e, settings, &roots));
+        let matched = baseline::apply(baseline, findings, |e| {
+            policy::baseline_in_scope(e, settings, &roots)
+        });
         findings = matched.kept;
         report.baselined = matched.hidden;
         let mut unused = matched.unused;
-        severities(&mut unused, settings);
+        policy::severities(&mut unused, settings);
         findings.extend(unused);
     }
     let mut sink = Sink::default();
     sink.extend(findings);
     let mut findings = cap(sink.into_sorted(), settings.max_findings, &mut dropped);
-    let strict = |code: Code, severity: Severity| {
-        if settings.strict && matches!(code, Code::UnownedDuty | Code::PerformsProviderDuty) {
-            Severity::Error
-        } else {
-            severity
-        }
-    };
+    let strict = |code: Code, severity: Severity| policy::strict(settings, code, severity);
     let mut count = |severity: Severity, n: usize| match severity {
         Severity::Error => report.summary.errors += n,
         Severity::Warning => report.summary.warnings += n,

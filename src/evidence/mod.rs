@@ -228,36 +228,23 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
     let scopes = Scopes::new(owners, &compiled);
     let scan_one = |file: &ScanFile| {
         let absolute = paths::absolute(&cwd, &file.path);
+        let display = || paths::display_from(Some(&cwd), &file.path);
         let Some(owner) = scopes.owner_of(&absolute, &mut Vec::new()) else {
             // A file named on the command line that no ownership file governs: say so.
             let named = roots.get(file.root).is_some_and(|r| *r == file.path);
-            return named.then(|| {
-                (
-                    FileResult::Uncovered(paths::display_from(Some(&cwd), &file.path)),
-                    None,
-                )
-            });
+            return named.then(|| (FileResult::Uncovered(display()), None));
         };
         // Evidence globs are relative to the repository root, whatever PATH found the file (a
         // PATH outside the repository: relative to that PATH).
         let rel = absolute
             .strip_prefix(repo_root)
             .unwrap_or_else(|_| file.rel(roots));
-        let rules: Vec<usize> = owner
-            .applicable
-            .iter()
-            .copied()
-            .filter(|&i| owner.rules.rules[i].covers(rel))
-            .collect();
-        if rules.is_empty() {
-            return None;
-        }
         let target = Target {
-            display: paths::display_from(Some(&cwd), &file.path),
+            display: display(),
             path: &file.path,
             contents: overlay.get(&file.path).map(|bytes| &**bytes),
         };
-        let result = scan_file(&target, owner, &rules, max_file_size, max_findings);
+        let result = judge(owner, rel, &target, max_file_size, max_findings)?;
         if let FileResult::Scanned { findings, .. } = &result
             && findings.iter().any(|f| f.fix.is_some())
         {
@@ -296,6 +283,73 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
     }
     outcome.skipped.sort_by(|a, b| a.0.cmp(&b.0));
     outcome
+}
+
+/// One file judged against its owner: the rules whose globs cover `rel` (none: the file is not
+/// read), then the scan. The same for a run and for one document.
+fn judge(
+    owner: &Owner<'_>,
+    rel: &Path,
+    target: &Target<'_>,
+    max_file_size: u64,
+    max_findings: usize,
+) -> Option<FileResult> {
+    let rules: Vec<usize> = owner
+        .applicable
+        .iter()
+        .copied()
+        .filter(|&i| owner.rules.rules[i].covers(rel))
+        .collect();
+    if rules.is_empty() {
+        return None;
+    }
+    Some(scan_file(
+        target,
+        owner,
+        &rules,
+        max_file_size,
+        max_findings,
+    ))
+}
+
+/// An infrastructure file's text, judged as the file at `path` (absolute).
+pub struct Document<'a> {
+    pub path: &'a Path,
+    pub shown: &'a str,
+    pub bytes: &'a [u8],
+    /// Evidence globs are relative to it.
+    pub repo_root: &'a Path,
+}
+
+/// The per-document core of the scan: `doc` against the ownership files that may govern it, with
+/// no file system access. Reported findings only; waived ones are left out.
+pub fn check_document(
+    doc: &Document<'_>,
+    owners: &[Resolved],
+    max_file_size: u64,
+    max_findings: usize,
+) -> Vec<Finding> {
+    let mut compiled = HashMap::new();
+    for resolved in owners {
+        compiled
+            .entry(resolved.pack.id().to_owned())
+            .or_insert_with(|| PackRules::compile(&resolved.pack));
+    }
+    let scopes = Scopes::new(owners, &compiled);
+    let Some(owner) = scopes.owner_of(doc.path, &mut Vec::new()) else {
+        return Vec::new();
+    };
+    let rel = doc.path.strip_prefix(doc.repo_root).unwrap_or(doc.path);
+    let target = Target {
+        display: doc.shown.to_owned(),
+        path: doc.path,
+        contents: Some(doc.bytes),
+    };
+    match judge(owner, rel, &target, max_file_size, max_findings) {
+        Some(FileResult::Scanned { findings, .. }) => findings,
+        Some(FileResult::Failed(finding)) => vec![finding],
+        _ => Vec::new(),
+    }
 }
 
 /// A file being scanned: its shown path and where to read it.

@@ -36,7 +36,7 @@ pub fn rename(text: &str, span: Span, new: &str) -> Option<Edit> {
     let plain = !new.is_empty()
         && new
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
     plain.then(|| Edit::replace(unquoted(text, span), new))
 }
 
