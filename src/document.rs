@@ -39,7 +39,7 @@ pub fn ownership(source: &Arc<SourceFile>, packs: &Packs, folder: &Path) -> Chec
         }
     };
     sink.extend(load::ownership::enforce_limits(&mut file));
-    let waivers = file.waivers.as_ref().map(|field| WaiverSet {
+    let mut waivers = file.waivers.as_ref().map(|field| WaiverSet {
         source: Arc::clone(&file.source),
         folder: file
             .source
@@ -48,11 +48,15 @@ pub fn ownership(source: &Arc<SourceFile>, packs: &Packs, folder: &Path) -> Chec
             .map_or(String::new(), |(dir, _)| dir.to_owned()),
         provider: file.provider.value.value.clone(),
         field: field.clone(),
+        checked: false,
     });
     let resolved = checks::ownership_file(file, packs, &mut sink).map(|mut resolved| {
         resolved.folder = folder.to_path_buf();
         resolved
     });
+    if let Some(set) = &mut waivers {
+        set.checked = resolved.is_some();
+    }
     Checked {
         findings: sink.into_findings(),
         resolved,

@@ -363,15 +363,30 @@ fn unused_waivers_go_only_once_nothing_else_changes_what_is_checked() {
 
 #[test]
 fn safe_fixes_only_without_unsafe_fixes() {
-    let dir = common::repo(&[(
-        "raci.yaml",
-        "provider: sysbe\nwaivers:\n  - code: unowned-duty\n    reason: later\n",
-    )]);
+    let dir = common::repo(&[
+        (
+            "shop/raci.yaml",
+            "provider: sysbe\nwaivers:\n  - code: unowned-duty\n    reason: later\n",
+        ),
+        (
+            "web/raci.yaml",
+            "provider: sysbee\nresponsibilities:\n  web-application-security: webteam\nwaivers:\n  - code: activity-overridden # stale\n    reason: old\n  - code: unowned-duty\n    reason: later\n",
+        ),
+    ]);
     let root = dir.path().to_str().unwrap();
     let report = fix_run(&["--fix", root]);
-    let text = std::fs::read_to_string(dir.path().join("raci.yaml")).unwrap();
-    // Only the waiver removal is safe; the provider stays misspelt.
-    assert_eq!(text, "provider: sysbe\n");
+    let read = |p: &str| std::fs::read_to_string(dir.path().join(p)).unwrap();
+    // The misspelt provider is a guess (unsafe): left. Its file is not checked, so its waiver
+    // is not judged, not reported unused, and not removed.
+    assert_eq!(
+        read("shop/raci.yaml"),
+        "provider: sysbe\nwaivers:\n  - code: unowned-duty\n    reason: later\n"
+    );
+    // The stale waiver of a checked file is removed (safe), with its comment.
+    assert_eq!(
+        read("web/raci.yaml"),
+        "provider: sysbee\nresponsibilities:\n  web-application-security: webteam\nwaivers:\n  - code: unowned-duty\n    reason: later\n"
+    );
     assert_eq!(report.summary.fixed, Some(1));
     assert_eq!(report.unsafe_fixable, 1);
 }
@@ -403,4 +418,101 @@ fn the_generator_reaches_the_fixes_it_is_for() {
             "no generated file has a {code} fix: {codes:?}"
         );
     }
+}
+
+#[test]
+fn the_diff_applies_with_patch_and_gives_what_fix_writes() {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd/fix-diff.in");
+    let bin = env!("CARGO_BIN_EXE_raci-lint");
+    let patched = tempfile::tempdir().unwrap();
+    copy_tree(&input, patched.path());
+    let diff = std::process::Command::new(bin)
+        .args(["--diff", "--unsafe-fixes", "."])
+        .current_dir(patched.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        diff.status.code(),
+        Some(1),
+        "--diff exits 1 when there is something to fix"
+    );
+    let fixed = tempfile::tempdir().unwrap();
+    copy_tree(&input, fixed.path());
+    // --diff wrote nothing.
+    for file in ["shop/raci.yaml", "ocr/raci.yaml"] {
+        assert_eq!(
+            std::fs::read(patched.path().join(file)).unwrap(),
+            std::fs::read(input.join(file)).unwrap()
+        );
+    }
+    let mut patch = std::process::Command::new("patch")
+        .args(["-p1", "--quiet", "--no-backup-if-mismatch"])
+        .current_dir(patched.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("`patch` is installed");
+    std::io::Write::write_all(patch.stdin.as_mut().unwrap(), &diff.stdout).unwrap();
+    assert!(patch.wait().unwrap().success(), "patch refused the diff");
+    let status = std::process::Command::new(bin)
+        .args(["--fix", "--unsafe-fixes", "--quiet", "."])
+        .current_dir(fixed.path())
+        .output()
+        .unwrap()
+        .status;
+    assert_eq!(status.code(), Some(0));
+    for file in ["shop/raci.yaml", "ocr/raci.yaml"] {
+        let (a, b) = (
+            std::fs::read(patched.path().join(file)).unwrap(),
+            std::fs::read(fixed.path().join(file)).unwrap(),
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&a),
+            String::from_utf8_lossy(&b),
+            "{file}"
+        );
+        assert_kept(
+            &std::fs::read(input.join(file)).unwrap(),
+            &b,
+            &[
+                "# misspelt: unknown-provider, renamed by --unsafe-fixes",
+                "# nothing claims a provider duty here any more",
+            ],
+            file,
+        );
+    }
+    // Nothing left to fix: --diff now exits 0 and prints nothing.
+    let again = std::process::Command::new(bin)
+        .args(["--diff", "--unsafe-fixes", "."])
+        .current_dir(fixed.path())
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    assert!(again.stdout.is_empty());
+}
+
+#[test]
+fn stdin_with_fix_prints_the_fixed_file() {
+    let dir = common::repo(&[]);
+    let bin = env!("CARGO_BIN_EXE_raci-lint");
+    let mut child = std::process::Command::new(bin)
+        .args(["--fix", "--unsafe-fixes", "--format", "concise", "-"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        child.stdin.as_mut().unwrap(),
+        b"provider: sysbe # typo\nresponsibilities:\n  server-os-patching: ops\n",
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "provider: sysbee # typo\nresponsibilities:\n  server-os-patching: { informed: ops }\n"
+    );
+    // The report goes to stderr; nothing is written to disk.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unowned-duty"));
+    assert!(!dir.path().join("raci.yaml").exists());
 }

@@ -60,6 +60,10 @@ pub struct WaiverSet {
     pub provider: String,
     /// The `waivers` key and its list, as read: an unused waiver's fix removes its entry.
     pub field: Field<Vec<Waiver>>,
+    /// The file's provider, plan and products resolved, so it was checked. Otherwise nothing
+    /// of it was judged and its waivers are never reported unused: that would be noise, and a
+    /// fix would remove waivers that are needed once the file resolves.
+    pub checked: bool,
 }
 
 /// A waiver that may apply.
@@ -243,7 +247,8 @@ pub fn apply(
             None => reported.push(f),
         }
     }
-    let judged = |a: &&Active| evidence_judged || a.code != Code::PerformsProviderDuty;
+    let judged =
+        |a: &&Active| a.set.checked && (evidence_judged || a.code != Code::PerformsProviderDuty);
     for a in active.iter().filter(|a| !a.used).filter(judged) {
         let index = a
             .set
