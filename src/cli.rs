@@ -63,6 +63,13 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff)
     Manpage,
+    /// Run the language server (LSP 3.17) on standard input and output, for editors
+    ///
+    /// Diagnostics as you type in ownership files and the config file, on open and save in
+    /// infrastructure files; hover, completion and quick fixes. Takes the same flags as `check`
+    /// (`--config`, `--packs`, `--severity`...); the workspace folder the editor opens is the
+    /// current folder.
+    Server(CheckArgs),
 }
 
 /// What to do, once the command line is read: the subcommand, `check` when none was given.
@@ -437,6 +444,7 @@ pub const SUBCOMMANDS: &[&str] = &[
     "schema",
     "completions",
     "manpage",
+    "server",
     "help",
 ];
 

@@ -18,6 +18,7 @@ pub mod par;
 pub mod paths;
 pub mod policy;
 pub mod render;
+pub mod server;
 pub mod settings;
 pub mod source;
 pub mod suggest;

@@ -29,6 +29,15 @@ fn main() -> ExitCode {
                 Outcome::Clean
             } as u8);
         }
+        Mode::Server(args) => {
+            return match raci_lint::server::run(args) {
+                Ok(()) => ExitCode::from(Outcome::Clean as u8),
+                Err(e) => {
+                    render::fatal(&format!("the language server stopped: {e}"));
+                    ExitCode::from(Outcome::Broken as u8)
+                }
+            };
+        }
         mode => return authoring(mode),
     };
     // `raci-lint chek`: a missing first PATH that is a near miss of a command is a usage error.

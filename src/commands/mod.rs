@@ -304,8 +304,8 @@ pub fn run(mode: crate::cli::Mode, width: u16) -> Result<Output, Refusal> {
                 .map(Output::Stdout)
                 .map_err(|e| Refusal::new(format!("cannot render the manual page: {e}")))
         }
-        Mode::Check(_) | Mode::Config(_) => {
-            Err(Refusal::new("check and config are not authoring commands"))
-        }
+        Mode::Check(_) | Mode::Config(_) | Mode::Server(_) => Err(Refusal::new(
+            "check, config and server are not authoring commands",
+        )),
     }
 }

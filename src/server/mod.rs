@@ -1,0 +1,447 @@
+//! `raci-lint server`: the language server (DESIGN section 10), LSP 3.17 on standard input and
+//! output through `lsp-server`. One synchronous loop: messages already queued are taken
+//! together, so a burst of keystrokes is checked once (the debounce); each request runs under
+//! `catch_unwind`, so a bug answers one request with an error and the server goes on. Only
+//! protocol messages reach standard output; logs go to the client (`window/logMessage`).
+
+pub mod convert;
+mod features;
+mod workspace;
+
+use std::collections::BTreeSet;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, LogMessage, Notification as _, PublishDiagnostics,
+};
+use lsp_types::request::{
+    CodeActionRequest, Completion, HoverRequest, RegisterCapability, Request as _,
+};
+use lsp_types::{
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
+    CompletionResponse, DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern,
+    HoverProviderCapability, InitializeParams, LogMessageParams, MessageType, PositionEncodingKind,
+    PublishDiagnosticsParams, Registration, RegistrationParams, SaveOptions, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri,
+};
+
+use self::convert::Encoding;
+use self::workspace::{Buffer, Kind, Workspace};
+use crate::cli::CheckArgs;
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Runs the server until the client says `exit`.
+pub fn run(args: CheckArgs) -> Result<(), Error> {
+    let (connection, io_threads) = Connection::stdio();
+    let (id, params) = connection.initialize_start()?;
+    let init: InitializeParams = serde_json::from_value(params).unwrap_or_default();
+    let utf8 = init
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref())
+        .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
+    let encoding = if utf8 {
+        Encoding::Utf8
+    } else {
+        Encoding::Utf16
+    };
+    // The workspace root becomes the current folder: the config file is found from it as the
+    // command line finds it, and paths are shown relative to it.
+    #[allow(deprecated)]
+    let root = init
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .map(|f| f.uri.clone())
+        .or_else(|| init.root_uri.clone())
+        .and_then(|u| convert::path_of(&u));
+    if let Some(root) = &root {
+        let _ = std::env::set_current_dir(root);
+    }
+    let capabilities = ServerCapabilities {
+        position_encoding: Some(if utf8 {
+            PositionEncodingKind::UTF8
+        } else {
+            PositionEncodingKind::UTF16
+        }),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(true),
+                })),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![":".into(), " ".into(), "(".into(), "-".into()]),
+            ..CompletionOptions::default()
+        }),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..CodeActionOptions::default()
+        })),
+        ..ServerCapabilities::default()
+    };
+    let result = serde_json::json!({
+        "capabilities": capabilities,
+        "serverInfo": ServerInfo { name: "raci-lint".into(), version: Some(env!("CARGO_PKG_VERSION").into()) },
+    });
+    connection.initialize_finish(id, result)?;
+    let watch = init
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|d| d.dynamic_registration)
+        .unwrap_or(false);
+    let mut server = Server {
+        connection: &connection,
+        workspace: Workspace::new(args),
+        encoding,
+        published: BTreeSet::new(),
+        next_id: 0,
+    };
+    if watch {
+        server.watch_files();
+    }
+    server.main_loop()?;
+    drop(connection);
+    io_threads.join()?;
+    Ok(())
+}
+
+struct Server<'a> {
+    connection: &'a Connection,
+    workspace: Workspace,
+    encoding: Encoding,
+    /// Documents with diagnostics published, to clear or refresh.
+    published: BTreeSet<PathBuf>,
+    next_id: i32,
+}
+
+impl Server<'_> {
+    fn send(&self, message: Message) {
+        let _ = self.connection.sender.send(message);
+    }
+
+    fn notify<N: lsp_types::notification::Notification>(&self, params: N::Params) {
+        self.send(Message::Notification(Notification::new(
+            N::METHOD.to_owned(),
+            params,
+        )));
+    }
+
+    fn request<R: lsp_types::request::Request>(&mut self, params: R::Params) {
+        self.next_id += 1;
+        let id = RequestId::from(format!("raci-lint-{}", self.next_id));
+        self.send(Message::Request(Request::new(
+            id,
+            R::METHOD.to_owned(),
+            params,
+        )));
+    }
+
+    fn log(&self, message: String) {
+        self.notify::<LogMessage>(LogMessageParams {
+            typ: MessageType::LOG,
+            message,
+        });
+    }
+
+    /// Asks the client to tell us when the config file, packs or ownership files change on disk.
+    fn watch_files(&mut self) {
+        let watchers = [
+            "**/raci-lint.yaml",
+            "**/.raci-lint.yaml",
+            "**/*.yaml",
+            "**/*.yml",
+        ]
+        .into_iter()
+        .map(|glob| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(glob.to_owned()),
+            kind: None,
+        })
+        .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        self.request::<RegisterCapability>(RegistrationParams {
+            registrations: vec![Registration {
+                id: "raci-lint-watch".to_owned(),
+                method: DidChangeWatchedFiles::METHOD.to_owned(),
+                register_options: serde_json::to_value(options).ok(),
+            }],
+        });
+    }
+
+    fn main_loop(&mut self) -> Result<(), Error> {
+        loop {
+            let Ok(first) = self.connection.receiver.recv() else {
+                return Ok(());
+            };
+            // Everything already queued goes in one batch: a burst of changes is checked once.
+            let mut batch = vec![first];
+            while let Ok(more) = self.connection.receiver.try_recv() {
+                batch.push(more);
+            }
+            let mut dirty: BTreeSet<PathBuf> = BTreeSet::new();
+            let mut all = false;
+            for message in batch {
+                match message {
+                    Message::Request(request) => {
+                        if self.connection.handle_shutdown(&request)? {
+                            return Ok(());
+                        }
+                        self.answer(request);
+                    }
+                    Message::Notification(n) => {
+                        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            self.on_notification(n, &mut dirty)
+                        }));
+                        match outcome {
+                            Ok(reload) => all |= reload,
+                            Err(_) => self.log(
+                                "raci-lint: a notification failed (a bug); the server goes on"
+                                    .into(),
+                            ),
+                        }
+                    }
+                    Message::Response(_) => {}
+                }
+            }
+            if all {
+                dirty.extend(self.published.iter().cloned());
+                dirty.extend(self.workspace.buffers.keys().cloned());
+            }
+            for path in dirty {
+                let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| self.publish(&path)));
+                if outcome.is_err() {
+                    self.log(format!(
+                        "raci-lint: checking {} failed (a bug); the server goes on",
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Updates the buffers; returns whether the settings or packs were reloaded.
+    fn on_notification(&mut self, n: Notification, dirty: &mut BTreeSet<PathBuf>) -> bool {
+        match n.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
+                    && let Some(path) = convert::path_of(&p.text_document.uri)
+                {
+                    self.workspace.buffers.insert(
+                        path.clone(),
+                        Buffer {
+                            uri: p.text_document.uri,
+                            text: p.text_document.text,
+                        },
+                    );
+                    dirty.insert(path);
+                }
+            }
+            DidChangeTextDocument::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
+                    && let Some(path) = convert::path_of(&p.text_document.uri)
+                    && let Some(change) = p.content_changes.into_iter().last()
+                    && let Some(buffer) = self.workspace.buffers.get_mut(&path)
+                {
+                    buffer.text = change.text;
+                    // Infrastructure files are judged on open and save only.
+                    if self.workspace.kind(&path) != Kind::Infrastructure {
+                        dirty.insert(path);
+                    }
+                }
+            }
+            DidSaveTextDocument::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(n.params)
+                    && let Some(path) = convert::path_of(&p.text_document.uri)
+                {
+                    if let (Some(text), Some(buffer)) =
+                        (p.text, self.workspace.buffers.get_mut(&path))
+                    {
+                        buffer.text = text;
+                    }
+                    if self.workspace.is_setting(&path) {
+                        self.workspace.reload();
+                        return true;
+                    }
+                    dirty.insert(path);
+                }
+            }
+            DidCloseTextDocument::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
+                    && let Some(path) = convert::path_of(&p.text_document.uri)
+                {
+                    self.workspace.buffers.remove(&path);
+                    // Back to what the disk says (nothing for an infrastructure file not open).
+                    dirty.insert(path);
+                }
+            }
+            DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(n.params)
+                {
+                    let changed: Vec<PathBuf> = p
+                        .changes
+                        .iter()
+                        .filter_map(|c| convert::path_of(&c.uri))
+                        .collect();
+                    if changed.iter().any(|p| self.workspace.is_setting(p)) {
+                        self.workspace.reload();
+                        return true;
+                    }
+                    // An ownership file changed: evidence of the open files may change.
+                    if changed
+                        .iter()
+                        .any(|p| self.workspace.kind(p) == Kind::Ownership)
+                    {
+                        dirty.extend(self.workspace.buffers.keys().cloned());
+                    }
+                }
+            }
+            _ => {}
+        }
+        false
+    }
+
+    /// Checks one document and publishes its diagnostics: from its buffer when open, else from
+    /// the disk for ownership and config files (an infrastructure file not open gets none).
+    fn publish(&mut self, path: &Path) {
+        let (uri, text) = match self.workspace.buffers.get(path) {
+            Some(buffer) => (buffer.uri.clone(), Some(buffer.text.clone())),
+            None => match convert::uri_of(path) {
+                Some(uri) => {
+                    let on_disk = (self.workspace.kind(path) != Kind::Infrastructure)
+                        .then(|| std::fs::read_to_string(path).ok())
+                        .flatten();
+                    (uri, on_disk)
+                }
+                None => return,
+            },
+        };
+        let diagnostics = match &text {
+            Some(text) => {
+                let (source, findings) = self.workspace.findings(path, text);
+                findings
+                    .iter()
+                    .filter(|f| f.path.as_deref().is_none_or(|p| p == source.path))
+                    .map(|f| {
+                        convert::diagnostic(f, &source.text, self.encoding, &self.workspace.cwd)
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        if diagnostics.is_empty() {
+            self.published.remove(path);
+        } else {
+            self.published.insert(path.to_path_buf());
+        }
+        self.notify::<PublishDiagnostics>(PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version: None,
+        });
+    }
+
+    fn answer(&mut self, request: Request) {
+        let id = request.id.clone();
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| self.respond(request)));
+        let response = match outcome {
+            Ok(Ok(value)) => Response::new_ok(id, value),
+            Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
+            Err(_) => Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                "raci-lint: this request failed (a bug); the server goes on".to_owned(),
+            ),
+        };
+        self.send(Message::Response(response));
+    }
+
+    /// The buffer of a request's document, with its path.
+    fn buffer(&self, uri: &Uri) -> Result<(PathBuf, String), (ErrorCode, String)> {
+        let path = convert::path_of(uri).ok_or((
+            ErrorCode::InvalidParams,
+            format!("not a file URI: {}", uri.as_str()),
+        ))?;
+        let buffer = self.workspace.buffers.get(&path).ok_or((
+            ErrorCode::InvalidParams,
+            format!("not an open document: {}", uri.as_str()),
+        ))?;
+        Ok((path, buffer.text.clone()))
+    }
+
+    fn respond(&mut self, request: Request) -> Result<serde_json::Value, (ErrorCode, String)> {
+        let invalid = |e: serde_json::Error| (ErrorCode::InvalidParams, e.to_string());
+        match request.method.as_str() {
+            HoverRequest::METHOD => {
+                let p: lsp_types::HoverParams =
+                    serde_json::from_value(request.params).map_err(invalid)?;
+                let uri = &p.text_document_position_params.text_document.uri;
+                let (path, text) = self.buffer(uri)?;
+                if self.workspace.kind(&path) != Kind::Ownership {
+                    return Ok(serde_json::Value::Null);
+                }
+                let source = crate::source::SourceFile::new(self.workspace.shown(&path), text);
+                let at = convert::offset(
+                    &source.text,
+                    p.text_document_position_params.position,
+                    self.encoding,
+                );
+                let hover = features::hover(&source, &self.workspace.packs, at);
+                Ok(serde_json::to_value(hover).unwrap_or_default())
+            }
+            Completion::METHOD => {
+                let p: lsp_types::CompletionParams =
+                    serde_json::from_value(request.params).map_err(invalid)?;
+                let uri = &p.text_document_position.text_document.uri;
+                let (path, text) = self.buffer(uri)?;
+                let source = crate::source::SourceFile::new(self.workspace.shown(&path), text);
+                let at = convert::offset(
+                    &source.text,
+                    p.text_document_position.position,
+                    self.encoding,
+                );
+                let mut items = features::complete_allow(&source.text, at, &self.workspace.packs);
+                if items.is_empty() && self.workspace.kind(&path) == Kind::Ownership {
+                    items = features::complete(&source, &self.workspace.packs, at);
+                }
+                Ok(serde_json::to_value(CompletionResponse::Array(items)).unwrap_or_default())
+            }
+            CodeActionRequest::METHOD => {
+                let p: lsp_types::CodeActionParams =
+                    serde_json::from_value(request.params).map_err(invalid)?;
+                let (path, text) = self.buffer(&p.text_document.uri)?;
+                let (source, findings) = self.workspace.findings(&path, &text);
+                let actions = features::code_actions(
+                    &p.text_document.uri,
+                    &source,
+                    &findings,
+                    p.range,
+                    self.encoding,
+                    &self.workspace.cwd,
+                );
+                Ok(serde_json::to_value(actions).unwrap_or_default())
+            }
+            _ => Err((
+                ErrorCode::MethodNotFound,
+                format!("raci-lint does not handle {}", request.method),
+            )),
+        }
+    }
+}
