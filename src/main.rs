@@ -31,7 +31,9 @@ fn main() -> ExitCode {
         }
         Mode::Server(args) => {
             return match raci_lint::server::run(args) {
-                Ok(()) => ExitCode::from(Outcome::Clean as u8),
+                Ok(true) => ExitCode::from(Outcome::Clean as u8),
+                // The client left without `shutdown`: 1, as the protocol asks.
+                Ok(false) => ExitCode::from(Outcome::Failed as u8),
                 Err(e) => {
                     render::fatal(&format!("the language server stopped: {e}"));
                     ExitCode::from(Outcome::Broken as u8)

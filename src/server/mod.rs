@@ -35,8 +35,10 @@ use crate::cli::CheckArgs;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
-/// Runs the server until the client says `exit`.
-pub fn run(args: CheckArgs) -> Result<(), Error> {
+/// Runs the server until the client says `exit`. `Ok(true)` when it asked for `shutdown` first,
+/// `Ok(false)` when it left without (an `exit` alone, or its end of the pipe closed): the LSP
+/// asks for exit status 1 then.
+pub fn run(args: CheckArgs) -> Result<bool, Error> {
     let (connection, io_threads) = Connection::stdio();
     let (id, params) = connection.initialize_start()?;
     let init: InitializeParams = serde_json::from_value(params).unwrap_or_default();
@@ -113,10 +115,11 @@ pub fn run(args: CheckArgs) -> Result<(), Error> {
     if watch {
         server.watch_files();
     }
-    server.main_loop()?;
+    let clean = server.main_loop();
     drop(connection);
-    io_threads.join()?;
-    Ok(())
+    // A client that closed its end without waiting is gone, not an error of ours.
+    let _ = io_threads.join();
+    Ok(clean.unwrap_or(false))
 }
 
 struct Server<'a> {
@@ -181,10 +184,11 @@ impl Server<'_> {
         });
     }
 
-    fn main_loop(&mut self) -> Result<(), Error> {
+    /// Whether the session ended with `shutdown` then `exit`.
+    fn main_loop(&mut self) -> Result<bool, Error> {
         loop {
             let Ok(first) = self.connection.receiver.recv() else {
-                return Ok(());
+                return Ok(false);
             };
             // Everything already queued goes in one batch: a burst of changes is checked once.
             let mut batch = vec![first];
@@ -197,10 +201,11 @@ impl Server<'_> {
                 match message {
                     Message::Request(request) => {
                         if self.connection.handle_shutdown(&request)? {
-                            return Ok(());
+                            return Ok(true);
                         }
                         self.answer(request);
                     }
+                    Message::Notification(n) if n.method == "exit" => return Ok(false),
                     Message::Notification(n) => {
                         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
                             self.on_notification(n, &mut dirty)
