@@ -90,21 +90,50 @@ fn named_hover(kind: &str, named: &crate::model::pack::Named) -> String {
     text
 }
 
+/// The word (an id) around byte `at`.
+fn word_at(text: &str, at: usize) -> &str {
+    let id = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.');
+    let at = at.min(text.len());
+    let start = text[..at].rfind(|c: char| !id(c)).map_or(0, |i| i + 1);
+    let end = text[at..]
+        .find(|c: char| !id(c))
+        .map_or(text.len(), |i| at + i);
+    &text[start..end]
+}
+
+/// Hover while the file does not load (half-typed): a code or an activity id under the cursor.
+fn hover_word(text: &str, packs: &Packs, at: usize) -> Option<Hover> {
+    let word = word_at(text, at);
+    if let Some(code) = Code::from_name(word) {
+        return Some(code_hover(code));
+    }
+    let pack = packs.get(provider_of(text)?)?;
+    let activity = pack.activity(word)?;
+    let empty =
+        crate::load::ownership::load(&SourceFile::new("raci.yaml", "provider: x\n")).ok()?;
+    Some(markdown(activity_hover(pack, activity, &empty)))
+}
+
+fn code_hover(code: Code) -> Hover {
+    let e = explain(code);
+    markdown(format!(
+        "**{}** ({})\n\n{}\n\nFix: {}",
+        code.as_str(),
+        code.default_severity().as_str(),
+        e.meaning,
+        e.fix
+    ))
+}
+
 /// Hover at byte `at` of an ownership file.
 pub fn hover(source: &std::sync::Arc<SourceFile>, packs: &Packs, at: usize) -> Option<Hover> {
-    let file = crate::load::ownership::load(source).ok()?;
+    let Ok(file) = crate::load::ownership::load(source) else {
+        return hover_word(&source.text, packs, at);
+    };
     // A code in a waiver: its explanation.
     for waiver in file.waivers.iter().flat_map(|w| &w.value.value) {
         if inside(waiver.code.span, at) {
-            let code = Code::from_name(&waiver.code.value)?;
-            let e = explain(code);
-            return Some(markdown(format!(
-                "**{}** ({})\n\n{}\n\nFix: {}",
-                code.as_str(),
-                code.default_severity().as_str(),
-                e.meaning,
-                e.fix
-            )));
+            return Code::from_name(&waiver.code.value).map(code_hover);
         }
     }
     let pack = packs.get(&file.provider.value.value)?;

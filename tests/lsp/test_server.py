@@ -374,3 +374,45 @@ async def test_utf8_positions_when_the_client_offers_them(utf8_client: LanguageC
     (d,) = diags
     assert d.code == "unknown-provider"
     assert (d.range.start.character, d.range.end.character) == (10, 16)
+
+
+async def test_the_config_file_is_checked_from_its_buffer(client: LanguageClient):
+    path = client.root / "raci-lint.yaml"
+    open_doc(client, path, "severity: { unowned-duty: error }\nmax-findngs: 10\n")
+    diags = await diagnostics(client, path)
+    assert codes(diags) == ["invalid-yaml"]
+    assert diags[0].range.start.line == 1
+    assert "max-findings" in diags[0].message
+
+
+async def test_hover_on_a_waiver_code_and_completion_of_plans_and_roles(client: LanguageClient):
+    path = client.root / "raci.yaml"
+    text = (
+        "provider: cegedim-cloud\nplan: self-service\nresponsibilities:\n  usage:\n    \n"
+        "waivers:\n  - code: unowned-duty\n    reason: later\n"
+    )
+    open_doc(client, path, text)
+    await diagnostics(client, path)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri(path)),
+            position=types.Position(line=6, character=12),
+        )
+    )
+    assert "unowned-duty" in hover.contents.value
+    roles = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri(path)),
+            position=types.Position(line=4, character=4),
+        )
+    )
+    assert {"responsible", "accountable", "consulted", "informed"} <= {i.label for i in roles}
+    change(client, path, "provider: cegedim-cloud\nplan: ", 2)
+    await diagnostics(client, path)
+    plans = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri(path)),
+            position=types.Position(line=1, character=6),
+        )
+    )
+    assert "self-service" in {i.label for i in plans}
