@@ -4,17 +4,24 @@
 /// hostile file), none is offered, so that each finding costs little whatever the input.
 pub const MAX_CANDIDATES: usize = 500;
 
+/// The edit distance within which a name is close to `word` (about a third of its length), and
+/// the candidates; `None` past [`MAX_CANDIDATES`] or for a word too long to be a typo.
+fn bounded<'a, I>(word: &str, candidates: I) -> Option<(usize, Vec<&'a str>)>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let limit = (word.chars().count() / 3).max(1);
+    let candidates: Vec<&str> = candidates.into_iter().take(MAX_CANDIDATES + 1).collect();
+    (candidates.len() <= MAX_CANDIDATES && word.len() <= 200).then_some((limit, candidates))
+}
+
 /// The candidate closest to `word` by edit distance, if it is within about a third of the
 /// word's length (so `sysbe` finds `sysbee` but `gcp` finds nothing).
 pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let limit = (word.chars().count() / 3).max(1);
-    let candidates: Vec<&str> = candidates.into_iter().take(MAX_CANDIDATES + 1).collect();
-    if candidates.len() > MAX_CANDIDATES || word.len() > 200 {
-        return None;
-    }
+    let (limit, candidates) = bounded(word, candidates)?;
     candidates
         .into_iter()
         .filter(|c| *c != word)
@@ -36,11 +43,7 @@ pub fn only<'a, I>(word: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let limit = (word.chars().count() / 3).max(1);
-    let candidates: Vec<&str> = candidates.into_iter().take(MAX_CANDIDATES + 1).collect();
-    if candidates.len() > MAX_CANDIDATES || word.len() > 200 {
-        return None;
-    }
+    let (limit, candidates) = bounded(word, candidates)?;
     let mut close = candidates
         .into_iter()
         .filter(|c| *c != word && strsim::levenshtein(word, c) <= limit);

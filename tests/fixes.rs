@@ -6,23 +6,16 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use raci_lint::diag::{Edit, Sink};
-use raci_lint::load::{ownership, registry};
+use raci_lint::load::ownership;
 use raci_lint::model::Packs;
 use raci_lint::source::SourceFile;
 use raci_lint::{Report, checks, fix};
 
-static PACKS: LazyLock<Packs> = LazyLock::new(|| {
-    let (builtin, _) = registry::builtin();
-    let mut packs = Packs::default();
-    for pack in builtin {
-        packs.by_id.insert(pack.id().to_owned(), Arc::new(pack));
-    }
-    packs
-});
+static PACKS: LazyLock<Packs> = LazyLock::new(common::builtin_packs);
 
 /// The findings of one ownership file's text, as the per-document core reports them.
 fn findings(text: &str) -> Vec<raci_lint::diag::Finding> {

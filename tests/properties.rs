@@ -2,6 +2,8 @@
 //! make raci-lint panic, every span stays inside its file, and the evidence prefilters never
 //! reject a text that a rule matches.
 
+mod common;
+
 use std::sync::{Arc, LazyLock};
 
 use proptest::prelude::*;
@@ -13,14 +15,7 @@ use raci_lint::model::{PackOrigin, Packs};
 use raci_lint::source::SourceFile;
 
 /// The built-in packs, loaded once for every case.
-static PACKS: LazyLock<Packs> = LazyLock::new(|| {
-    let (builtin, _) = registry::builtin();
-    let mut packs = Packs::default();
-    for pack in builtin {
-        packs.by_id.insert(pack.id().to_owned(), Arc::new(pack));
-    }
-    packs
-});
+static PACKS: LazyLock<Packs> = LazyLock::new(common::builtin_packs);
 
 /// Their evidence rules, compiled once.
 static RULES: LazyLock<Vec<PackRules>> =

@@ -219,12 +219,7 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         overlay,
     } = *plan;
     let cwd = std::env::current_dir().unwrap_or_default();
-    let mut compiled = HashMap::new();
-    for resolved in owners {
-        compiled
-            .entry(resolved.pack.id().to_owned())
-            .or_insert_with(|| PackRules::compile(&resolved.pack));
-    }
+    let compiled = compile(owners);
     let scopes = Scopes::new(owners, &compiled);
     let scan_one = |file: &ScanFile| {
         let absolute = paths::absolute(&cwd, &file.path);
@@ -285,6 +280,17 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
     outcome
 }
 
+/// The rules of every pack the owners use, compiled once per pack.
+fn compile(owners: &[Resolved]) -> HashMap<String, PackRules> {
+    let mut compiled = HashMap::new();
+    for resolved in owners {
+        compiled
+            .entry(resolved.pack.id().to_owned())
+            .or_insert_with(|| PackRules::compile(&resolved.pack));
+    }
+    compiled
+}
+
 /// One file judged against its owner: the rules whose globs cover `rel` (none: the file is not
 /// read), then the scan. The same for a run and for one document.
 fn judge(
@@ -329,12 +335,7 @@ pub fn check_document(
     max_file_size: u64,
     max_findings: usize,
 ) -> Vec<Finding> {
-    let mut compiled = HashMap::new();
-    for resolved in owners {
-        compiled
-            .entry(resolved.pack.id().to_owned())
-            .or_insert_with(|| PackRules::compile(&resolved.pack));
-    }
+    let compiled = compile(owners);
     let scopes = Scopes::new(owners, &compiled);
     let Some(owner) = scopes.owner_of(doc.path, &mut Vec::new()) else {
         return Vec::new();

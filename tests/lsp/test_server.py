@@ -109,6 +109,34 @@ async def diagnostics(client, path):
     return client.diagnostics.get(uri(path), [])
 
 
+async def actions_for(client, path, diagnostic):
+    return await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri(path)),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+
+
+async def hover_at(client, path, line, character):
+    return await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri(path)),
+            position=types.Position(line=line, character=character),
+        )
+    )
+
+
+async def complete_at(client, path, line, character):
+    return await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri(path)),
+            position=types.Position(line=line, character=character),
+        )
+    )
+
+
 def codes(diags):
     return sorted(d.code for d in diags)
 
@@ -157,13 +185,7 @@ async def test_quick_fix_applies_and_the_finding_goes(client: LanguageClient):
     open_doc(client, path, OWNERSHIP)
     diags = await diagnostics(client, path)
     claims = next(d for d in diags if d.code == "claims-provider-duty")
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri(path)),
-            range=claims.range,
-            context=types.CodeActionContext(diagnostics=[claims]),
-        )
-    )
+    actions = await actions_for(client, path, claims)
     titles = [a.title for a in actions]
     fix = next(a for a in actions if a.title == "Keep `ops` as informed only")
     assert fix.kind == types.CodeActionKind.QuickFix
@@ -183,13 +205,7 @@ async def test_declare_the_missing_duties(client: LanguageClient):
     diags = await diagnostics(client, path)
     unowned = [d for d in diags if d.code == "unowned-duty"]
     assert unowned, codes(diags)
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri(path)),
-            range=unowned[0].range,
-            context=types.CodeActionContext(diagnostics=unowned[:1]),
-        )
-    )
+    actions = await actions_for(client, path, unowned[0])
     declare = next(a for a in actions if a.title.startswith("Declare the missing duties"))
     new_text = apply_edits(text, declare.edit.changes[uri(path)])
     assert new_text.startswith(text)
@@ -202,21 +218,11 @@ async def test_hover_on_an_activity_and_a_provider(client: LanguageClient):
     path = client.root / "raci.yaml"
     open_doc(client, path, OWNERSHIP)
     await diagnostics(client, path)
-    hover = await client.text_document_hover_async(
-        types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=uri(path)),
-            position=types.Position(line=6, character=5),
-        )
-    )
+    hover = await hover_at(client, path, 6, 5)
     assert "server-os-patching" in hover.contents.value
     assert "Sysbee" in hover.contents.value
     assert "This file: `ops`" in hover.contents.value
-    hover = await client.text_document_hover_async(
-        types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=uri(path)),
-            position=types.Position(line=1, character=12),
-        )
-    )
+    hover = await hover_at(client, path, 1, 12)
     assert "provider" in hover.contents.value
 
 
@@ -225,12 +231,7 @@ async def test_completion_of_activities_teams_and_providers(client: LanguageClie
     text = OWNERSHIP + "  loc"
     open_doc(client, path, text)
     await diagnostics(client, path)
-    items = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri(path)),
-            position=types.Position(line=7, character=5),
-        )
-    )
+    items = await complete_at(client, path, 7, 5)
     labels = [i.label for i in items]
     assert "local-backup" in labels
     # Declared already: not offered again.
@@ -238,22 +239,12 @@ async def test_completion_of_activities_teams_and_providers(client: LanguageClie
     text = "provider: sy"
     change(client, path, text, 2)
     await diagnostics(client, path)
-    items = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri(path)),
-            position=types.Position(line=0, character=12),
-        )
-    )
+    items = await complete_at(client, path, 0, 12)
     assert {"sysbee", "cegedim-cloud"} <= {i.label for i in items}
     text = OWNERSHIP + "  local-backup: "
     change(client, path, text, 3)
     await diagnostics(client, path)
-    items = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri(path)),
-            position=types.Position(line=7, character=16),
-        )
-    )
+    items = await complete_at(client, path, 7, 16)
     assert {"webteam", "ops"} <= {i.label for i in items}
 
 
@@ -265,13 +256,7 @@ async def test_evidence_on_open_with_the_ownership_file_related(client: Language
     assert evidence, codes(diags)
     related = evidence[0].related_information
     assert related and related[0].location.uri == uri(client.root / "raci.yaml")
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri(path)),
-            range=evidence[0].range,
-            context=types.CodeActionContext(diagnostics=evidence[:1]),
-        )
-    )
+    actions = await actions_for(client, path, evidence[0])
     allow = next(a for a in actions if a.title.startswith("Allow"))
     new_text = apply_edits(PLAYBOOK, allow.edit.changes[uri(path)])
     assert "# raci-lint: allow(server-os-patching) REASON\n" in new_text
@@ -320,12 +305,7 @@ async def test_bad_input_never_stops_the_server(client: LanguageClient):
             )
         )
     # Positions past the end of the buffer are clamped.
-    items = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri(path)),
-            position=types.Position(line=999, character=999),
-        )
-    )
+    items = await complete_at(client, path, 999, 999)
     assert isinstance(items, list)
     # Still answering.
     change(client, path, OWNERSHIP, 4)
@@ -393,26 +373,11 @@ async def test_hover_on_a_waiver_code_and_completion_of_plans_and_roles(client: 
     )
     open_doc(client, path, text)
     await diagnostics(client, path)
-    hover = await client.text_document_hover_async(
-        types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=uri(path)),
-            position=types.Position(line=6, character=12),
-        )
-    )
+    hover = await hover_at(client, path, 6, 12)
     assert "unowned-duty" in hover.contents.value
-    roles = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri(path)),
-            position=types.Position(line=4, character=4),
-        )
-    )
+    roles = await complete_at(client, path, 4, 4)
     assert {"responsible", "accountable", "consulted", "informed"} <= {i.label for i in roles}
     change(client, path, "provider: cegedim-cloud\nplan: ", 2)
     await diagnostics(client, path)
-    plans = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri(path)),
-            position=types.Position(line=1, character=6),
-        )
-    )
+    plans = await complete_at(client, path, 1, 6)
     assert "self-service" in {i.label for i in plans}
