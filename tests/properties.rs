@@ -65,6 +65,18 @@ fn check_ownership(bytes: &[u8], packs: &Packs) {
             let start = f.start().unwrap();
             assert!(start.line >= 1 && start.column >= 1);
         }
+        // A fix's edits lie inside the text, on character boundaries, without overlapping.
+        if let (Some(fix), Some(src)) = (&f.fix, &f.source) {
+            let mut end = 0;
+            for e in &fix.edits {
+                assert!(e.span.start >= end, "overlapping edits: {fix:?}");
+                assert!(e.span.end <= src.text.len(), "edit past the end: {fix:?}");
+                assert!(src.text.is_char_boundary(e.span.start) && src.text.is_char_boundary(e.span.end));
+                end = e.span.end;
+            }
+            let edits: Vec<&raci_lint::diag::Edit> = fix.edits.iter().collect();
+            let _ = raci_lint::fix::apply(&src.text, &edits);
+        }
     }
 }
 
