@@ -103,8 +103,9 @@ def main():
         c.request("initialize", {"processId": None, "rootUri": pathlib.Path(tmp).as_uri(), "capabilities": {}})
         c.notify("initialized", {})
         c.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}})
-        c.wait("textDocument/publishDiagnostics")
+        first = c.wait("textDocument/publishDiagnostics")
         lines = text.count("\n")
+        found = len(first["params"]["diagnostics"])
         diag, comp = [], []
         for i in range(args.runs):
             changed = text.replace("informed: [data]", "informed: [data, platform]", 1 + i % 3)
@@ -114,14 +115,15 @@ def main():
             c.wait("textDocument/publishDiagnostics")
             diag.append(time.perf_counter() - start)
             start = time.perf_counter()
-            c.request("textDocument/completion", {"textDocument": {"uri": uri},
-                                                  "position": {"line": 9, "character": 4}})
+            reply = c.request("textDocument/completion", {"textDocument": {"uri": uri},
+                                                          "position": {"line": 8, "character": 4}})
             comp.append(time.perf_counter() - start)
+            items = len(reply.get("result") or [])
         c.request("shutdown", None)
         c.notify("exit", None)
         c.proc.wait(timeout=10)
     ms = lambda xs: f"median {statistics.median(xs) * 1000:.1f} ms, p90 {sorted(xs)[int(len(xs) * 0.9)] * 1000:.1f} ms, max {max(xs) * 1000:.1f} ms"
-    print(f"ownership file: {lines} lines; {args.runs} runs")
+    print(f"ownership file: {lines} lines, {found} diagnostics; completion offers {items} items; {args.runs} runs")
     print(f"didChange -> publishDiagnostics: {ms(diag)}")
     print(f"completion round trip:           {ms(comp)}")
 

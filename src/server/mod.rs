@@ -38,7 +38,9 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 /// Runs the server until the client says `exit`. `Ok(true)` when it asked for `shutdown` first,
 /// `Ok(false)` when it left without (an `exit` alone, or its end of the pipe closed): the LSP
 /// asks for exit status 1 then.
-pub fn run(args: CheckArgs) -> Result<bool, Error> {
+pub fn run(mut args: CheckArgs) -> Result<bool, Error> {
+    // Standard input carries the protocol: `-` cannot name a file here.
+    args.paths.retain(|p| p.as_os_str() != "-");
     let (connection, io_threads) = Connection::stdio();
     let (id, params) = connection.initialize_start()?;
     let init: InitializeParams = serde_json::from_value(params).unwrap_or_default();
