@@ -71,7 +71,10 @@ fn check_ownership(bytes: &[u8], packs: &Packs) {
             for e in &fix.edits {
                 assert!(e.span.start >= end, "overlapping edits: {fix:?}");
                 assert!(e.span.end <= src.text.len(), "edit past the end: {fix:?}");
-                assert!(src.text.is_char_boundary(e.span.start) && src.text.is_char_boundary(e.span.end));
+                assert!(
+                    src.text.is_char_boundary(e.span.start)
+                        && src.text.is_char_boundary(e.span.end)
+                );
                 end = e.span.end;
             }
             let edits: Vec<&raci_lint::diag::Edit> = fix.edits.iter().collect();
