@@ -9,7 +9,6 @@ pub mod rules;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use globset::GlobSet;
 
@@ -503,10 +502,12 @@ fn report(
     allows: &[allow::Allow],
     used: &[bool],
 ) -> FileResult {
-    let text = String::from_utf8_lossy(bytes);
-    let lossy = matches!(text, std::borrow::Cow::Owned(_));
-    let offsets = Offsets::new(bytes, lossy);
-    let source: Arc<SourceFile> = SourceFile::new(file.display.clone(), text.into_owned());
+    let (source, lossy) = match SourceFile::decode(file.display.clone(), bytes.to_vec()) {
+        Ok(source) => (source, false),
+        // Not UTF-8: still scanned, shown with replacement characters.
+        Err(bad) => (bad.source, true),
+    };
+    let offsets = Offsets::new(bytes, lossy, source.bom);
     let pack = &owner.resolved.pack;
     let provider = pack.id();
     let finding = |hit: &Hit| {
@@ -595,12 +596,9 @@ struct Offsets {
 }
 
 impl Offsets {
-    fn new(bytes: &[u8], lossy: bool) -> Offsets {
-        let bom = if bytes.starts_with(b"\xef\xbb\xbf") {
-            3
-        } else {
-            0
-        };
+    /// `lossy`: the text replaced invalid sequences; `bom`: it lost a leading BOM.
+    fn new(bytes: &[u8], lossy: bool, bom: bool) -> Offsets {
+        let bom = if bom { '\u{feff}'.len_utf8() } else { 0 };
         let mut runs = Vec::new();
         if lossy {
             let (mut raw, mut shown) = (0, 0);

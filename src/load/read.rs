@@ -76,24 +76,15 @@ pub fn from_bytes(
     if bytes.len() as u64 > limit {
         return Err(too_large(shown, bytes.len() as u64, limit, code, kind));
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile::new(shown, text)),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let source = SourceFile::new(shown, lossy);
-            // The BOM, if any, was removed from the text: shift the offset with it.
-            let shift = e.as_bytes().starts_with(b"\xef\xbb\xbf") as usize * 3;
-            let at = at.saturating_sub(shift);
-            Err(Finding::new(code, "the file is not valid UTF-8")
-                .at(
-                    &source,
-                    Span::new(at, at + '\u{fffd}'.len_utf8()),
-                    "invalid byte sequence here",
-                )
-                .help("the file must be UTF-8 text; re-save it as UTF-8"))
-        }
-    }
+    SourceFile::decode(shown, bytes).map_err(|bad| {
+        Finding::new(code, "the file is not valid UTF-8")
+            .at(
+                &bad.source,
+                Span::new(bad.at, bad.at + '\u{fffd}'.len_utf8()),
+                "invalid byte sequence here",
+            )
+            .help("the file must be UTF-8 text; re-save it as UTF-8")
+    })
 }
 
 fn too_large(shown: &str, size: u64, limit: u64, code: Code, kind: &str) -> Finding {
