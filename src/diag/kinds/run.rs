@@ -1,0 +1,177 @@
+//! Wording of the findings about the run itself: files that cannot be read, config file
+//! problems, paths outside the repository, nothing to check, and limits.
+
+use std::sync::Arc;
+
+use super::quoted_list;
+use crate::diag::{Code, Finding};
+use crate::source::{SourceFile, Span};
+
+pub struct NoOwnershipFiles<'a> {
+    pub paths: &'a [String],
+    pub globs: &'a [String],
+}
+
+impl NoOwnershipFiles<'_> {
+    pub fn report(self) -> Finding {
+        Finding::new(
+            Code::NoOwnershipFiles,
+            format!(
+                "no ownership files found under {}",
+                quoted_list(self.paths.iter().map(String::as_str))
+            ),
+        )
+        .help(format!(
+            "raci-lint looks for files matching {} (ignoring what .gitignore ignores); create one, e.g. `raci.yaml` with `provider: sysbee`",
+            quoted_list(self.globs.iter().map(String::as_str))
+        ))
+        .at_path(self.paths.first().cloned().unwrap_or_else(|| ".".into()))
+    }
+}
+
+pub struct IoError<'a> {
+    pub path: &'a str,
+    pub error: String,
+}
+
+impl IoError<'_> {
+    pub fn report(self) -> Finding {
+        Finding::new(
+            Code::IoError,
+            format!("cannot read `{}`: {}", self.path, self.error),
+        )
+        .at_path(self.path)
+    }
+}
+
+/// A config file path (`packs`, `baseline`) that leads outside the repository.
+pub struct OutsideRepository<'a> {
+    pub key: &'a str,
+    pub value: &'a str,
+    pub span: Span,
+    pub root: &'a str,
+}
+
+impl OutsideRepository<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        Finding::new(
+            Code::OutsideRepository,
+            format!(
+                "`{}` entry `{}` leads outside the repository; it is not read",
+                self.key, self.value
+            ),
+        )
+        .at(src, self.span, "outside the repository")
+        .help(format!(
+            "paths in the config file must stay inside the repository ({}) once links are resolved; name a file elsewhere on the command line instead",
+            self.root
+        ))
+    }
+
+    /// The config file found in the repository is a link out of it.
+    pub fn config_file(path: &str, root: &str) -> Finding {
+        Finding::new(
+            Code::OutsideRepository,
+            format!("the config file `{path}` leads outside the repository; it is not read"),
+        )
+        .at_path(path)
+        .help(format!(
+            "a config file found in the repository ({root}) must be a file inside it; name one elsewhere with --config"
+        ))
+    }
+
+    /// A file inside a pack folder named by the config file that is a link out of the
+    /// repository.
+    pub fn inside_folder(path: &str, root: &str) -> Finding {
+        Finding::new(
+            Code::OutsideRepository,
+            format!("`{path}` leads outside the repository; it is not read"),
+        )
+        .at_path(path)
+        .help(format!(
+            "a pack folder named in the config file may only hold files inside the repository ({root}) once links are resolved"
+        ))
+    }
+}
+
+/// The run reached `max-findings`.
+pub struct TooManyFindings {
+    pub kept: usize,
+    pub dropped: usize,
+    pub max: usize,
+}
+
+impl TooManyFindings {
+    pub fn report(self) -> Finding {
+        Finding::new(
+            Code::TooManyFindings,
+            format!(
+                "{} more findings past `max-findings` ({}) were counted, not shown; the summary and the exit status include them",
+                self.dropped, self.max
+            ),
+        )
+        .help(format!(
+            "the first {} findings in output order are shown; fix or waive the most frequent ones, or raise `max-findings` in the config file",
+            self.kept
+        ))
+    }
+}
+
+/// An ownership file past a per-file limit.
+pub struct LimitExceeded {
+    pub what: &'static str,
+    pub limit: usize,
+    pub count: usize,
+    pub span: Span,
+}
+
+impl LimitExceeded {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        Finding::new(
+            Code::LimitExceeded,
+            format!(
+                "this file has {} {}, more than the limit of {}; those past it are not used",
+                self.count, self.what, self.limit
+            ),
+        )
+        .at(src, self.span, "the first past the limit")
+        .subject(self.what)
+        .help(format!(
+            "keep at most {} {} in one ownership file: split it, or use fewer, broader entries",
+            self.limit, self.what
+        ))
+    }
+}
+
+/// A file named on the command line that nothing checks.
+pub struct NamedFileUnchecked<'a> {
+    pub path: &'a str,
+    /// Evidence is off (`--no-evidence`), rather than no scope covering the file.
+    pub evidence_off: bool,
+}
+
+impl NamedFileUnchecked<'_> {
+    pub fn report(self) -> Finding {
+        let (message, help) = if self.evidence_off {
+            (
+                format!(
+                    "`{}` is not an ownership file, and the evidence scan is off: nothing checks it",
+                    self.path
+                ),
+                "drop --no-evidence (or `evidence: false`) to scan it for evidence".to_owned(),
+            )
+        } else {
+            (
+                format!(
+                    "no ownership file's scope covers `{}`: nothing checks it",
+                    self.path
+                ),
+                "add a `raci.yaml` in its folder or above, or widen a `scope` to cover it"
+                    .to_owned(),
+            )
+        };
+        Finding::new(Code::NoOwnershipFiles, message)
+            .help(help)
+            .at_path(self.path)
+    }
+}
