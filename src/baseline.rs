@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::kinds::{BASELINE_MISSING_HELP, BaselineProblem, UnusedBaselineEntry};
 use crate::diag::{Code, Finding, fingerprint};
-use crate::load::read;
+use crate::load::{FileKind, read};
 use crate::paths;
 use crate::source::{SourceFile, Span};
 
@@ -20,7 +20,7 @@ pub const VERSION: u64 = 1;
 
 /// Baselines grow with the findings of a large repository: larger than a hand-written file,
 /// still bounded.
-pub const MAX_BASELINE_SIZE: u64 = 64 * 1024 * 1024;
+pub use crate::load::read::MAX_BASELINE_SIZE;
 
 /// One recorded finding. Only the fingerprint is matched; the rest is there for people
 /// reading the file or its diff.
@@ -73,14 +73,7 @@ pub fn records(finding: &Finding) -> bool {
 /// Reads and validates the baseline at `path`; a problem is one finding pointing into it.
 pub fn load(path: &Path) -> Result<Baseline, Finding> {
     let shown = paths::display(path);
-    let source = read::text_source(
-        path,
-        &shown,
-        Code::InvalidBaseline,
-        MAX_BASELINE_SIZE,
-        "a baseline",
-    )
-    .map_err(|finding| {
+    let source = read::from_disk(path, &shown, FileKind::Baseline).map_err(|finding| {
         if finding.code == Code::IoError && !path.exists() {
             finding.help(BASELINE_MISSING_HELP)
         } else {

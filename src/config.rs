@@ -13,7 +13,7 @@ use serde_saphyr::Spanned;
 use crate::diag::kinds::OutsideRepository;
 use crate::diag::{Code, Finding, Severity};
 use crate::load::ownership::Entries;
-use crate::load::{read, yaml};
+use crate::load::{FileKind, read, yaml};
 use crate::source::{SourceFile, Sp};
 use crate::{paths, suggest};
 
@@ -195,7 +195,7 @@ pub fn parse_size(text: &str) -> Option<u64> {
 /// Loads and validates a config file; the first problem is a fatal finding.
 pub fn load(path: &Path) -> Result<Config, Finding> {
     let shown = paths::display(path);
-    let source = read::yaml_source(path, &shown, yaml::FileKind::Config).map_err(Finding::fatal)?;
+    let source = read::from_disk(path, &shown, FileKind::Config).map_err(Finding::fatal)?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     // The repository the config file belongs to: for the file found from the current folder,
     // the current folder's repository; for `--config`, the one holding the named file.
@@ -210,7 +210,7 @@ pub fn load(path: &Path) -> Result<Config, Finding> {
 /// Validates a config file's text; `dir` is the folder its relative paths start from, `root`
 /// the repository root they must stay in.
 pub fn parse(source: &Arc<SourceFile>, dir: &Path, root: &Path) -> Result<Config, Finding> {
-    let raw: RawConfig = yaml::parse(source, yaml::FileKind::Config).map_err(Finding::fatal)?;
+    let raw: RawConfig = yaml::parse(source, FileKind::Config).map_err(Finding::fatal)?;
     let source = Arc::clone(source);
     let shown = source.path.clone();
     let src: &SourceFile = &source;

@@ -11,7 +11,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::diag::Finding;
-use crate::diag::kinds::IoError;
+use crate::diag::kinds::{IoError, Unreadable};
 use crate::paths;
 
 /// The default ownership file globs (DESIGN section 3).
@@ -236,6 +236,10 @@ fn io_error(path: &Path, error: String) -> Finding {
     .report()
 }
 
+fn unreadable(path: &Path, why: Unreadable) -> Finding {
+    IoError::because(&paths::display(path), why)
+}
+
 /// Adds a file once, however many overlapping PATHs (`. sub`, `./sub`) reach it: its real
 /// name, normalised, is the key.
 fn insert(found: &mut BTreeMap<(String, PathBuf), PathBuf>, path: &Path) {
@@ -369,19 +373,19 @@ impl Ignores {
     fn read(&self, dir: &Path, file: &Path) -> Option<Gitignore> {
         let meta = std::fs::symlink_metadata(file).ok()?;
         let problem = if meta.file_type().is_symlink() {
-            Some("an ignore file that is a symbolic link is not followed (git does not follow one either)".to_owned())
+            Some(Unreadable::LinkedIgnoreFile)
         } else if !meta.is_file() {
-            Some("not a regular file; not used".to_owned())
+            Some(Unreadable::IgnoreFileNotRegular)
         } else if meta.len() > MAX_IGNORE_FILE {
-            Some(format!(
-                "an ignore file of {} bytes is over the limit of {MAX_IGNORE_FILE}; not used",
-                meta.len()
-            ))
+            Some(Unreadable::IgnoreFileTooLarge {
+                size: meta.len(),
+                limit: MAX_IGNORE_FILE,
+            })
         } else {
             None
         };
-        if let Some(error) = problem {
-            lock(&self.problems).push(io_error(file, error));
+        if let Some(why) = problem {
+            lock(&self.problems).push(unreadable(file, why));
             return None;
         }
         let mut bytes = Vec::new();
@@ -475,14 +479,11 @@ fn classify(
         && !link_inside(path, canonical_root);
     if walk.ownership.is_match(rel) {
         if escapes {
-            let e = io_error(
-                path,
-                "a symbolic link out of the PATH given; not followed".into(),
-            );
+            let e = unreadable(path, Unreadable::LinkOutOfPath);
             lock(found).findings.push(e);
         } else if is_dir {
             // Named like an ownership file but not one: say so rather than skip it silently.
-            let e = io_error(path, "is a folder, not an ownership file".into());
+            let e = unreadable(path, Unreadable::FolderNamedLikeOwnershipFile);
             lock(found).findings.push(e);
         } else {
             insert(&mut lock(found).ownership, path);

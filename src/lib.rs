@@ -306,7 +306,13 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     let cwd = std::env::current_dir().unwrap_or_default();
     let check_one = |candidate: &discover::Candidate| {
         let folder = paths::absolute(&cwd, candidate.path.parent().unwrap_or(&candidate.path));
-        let checked = match load::read::ownership_source(candidate) {
+        let source = load::read::source(
+            &candidate.path,
+            &candidate.display,
+            candidate.contents.as_deref(),
+            load::FileKind::Ownership,
+        );
+        let checked = match source {
             Ok(source) => document::ownership(&source, &packs, &folder),
             Err(finding) => document::Checked {
                 findings: vec![finding],

@@ -74,7 +74,7 @@ pub fn target(args: &MatrixArgs, packs: &Packs) -> Result<Target, Refusal> {
         .help("an ownership file's matrix follows the file's own `plan` and `products`"));
     }
     let shown = crate::paths::display(path);
-    let file = load::read::yaml_source(path, &shown, load::yaml::FileKind::Ownership)
+    let file = load::read::from_disk(path, &shown, load::FileKind::Ownership)
         .and_then(|source| load::ownership::load(&source))
         .map_err(|finding| file_refusal(&shown, vec![finding]))?;
     Ok(Target::File(Box::new(file)))

@@ -6,3 +6,7 @@ pub mod pack;
 pub mod read;
 pub mod registry;
 pub mod yaml;
+
+/// The kind of file being loaded: it decides the size limit, the code of its problems and how
+/// messages name it (its wording is in [`crate::diag::kinds`]).
+pub use crate::diag::kinds::FileKind;

@@ -11,9 +11,10 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
 
+use super::FileKind;
 use super::yaml::{self, sp};
-use crate::diag::kinds::LimitExceeded;
-use crate::diag::{Code, Finding};
+use crate::diag::Finding;
+use crate::diag::kinds::{BadScopeGlob, LimitExceeded, ScopeGlobProblem};
 use crate::model::ownership::{DeclarationForm, Field, Waiver};
 use crate::model::{Declaration, OwnershipFile, Role, RoleClaim, Team};
 use crate::source::{SourceFile, Sp, Span};
@@ -35,7 +36,7 @@ const ROLE_KEYS: &[&str] = &["responsible", "accountable", "consulted", "informe
 
 /// Parses an ownership file; the first problem becomes one `invalid-yaml` finding.
 pub fn load(source: &Arc<SourceFile>) -> Result<OwnershipFile, Finding> {
-    let raw: RawOwnership = yaml::parse(source, yaml::FileKind::Ownership)?;
+    let raw: RawOwnership = yaml::parse(source, FileKind::Ownership)?;
     let file = raw.into_model(source);
     check_scope(&file)?;
     Ok(file)
@@ -92,17 +93,14 @@ fn check_scope(file: &OwnershipFile) -> Result<(), Finding> {
     for glob in file.scope.iter().flat_map(|s| &s.value.value) {
         let g = glob.value.as_str();
         let problem = if g.starts_with('/') || g.split('/').any(|part| part == "..") {
-            Some("scope globs are relative to this file's folder and stay inside it".to_owned())
+            Some(ScopeGlobProblem::LeavesFolder)
         } else {
-            globset::Glob::new(g).err().map(|e| e.kind().to_string())
+            globset::Glob::new(g)
+                .err()
+                .map(|e| ScopeGlobProblem::DoesNotCompile(e.kind().to_string()))
         };
         if let Some(problem) = problem {
-            return Err(Finding::new(
-                Code::InvalidYaml,
-                format!("bad `scope` glob `{g}`: {problem}"),
-            )
-            .at(&file.source, glob.span, "bad glob")
-            .help("write globs such as `ansible/**` or `scripts/*.sh`, relative to this file"));
+            return Err(BadScopeGlob { glob, problem }.report(&file.source));
         }
     }
     Ok(())
@@ -441,6 +439,7 @@ fn past_flow_end(text: &str, end: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
     use crate::source::LineCol;
 
     fn lc(f: &OwnershipFile, offset: usize) -> LineCol {

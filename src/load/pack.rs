@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use super::FileKind;
 use super::yaml::{self, sp};
 use crate::diag::{Code, Finding};
 use crate::model::pack::Named;
@@ -80,7 +81,7 @@ struct RawEvidence {
 /// Parses a pack. A structural problem yields no pack and its finding; a bad role letter yields
 /// the pack (without that role) and a finding, so that validation still reports the rest.
 pub fn load(source: &Arc<SourceFile>, origin: PackOrigin) -> (Option<Pack>, Vec<Finding>) {
-    let raw: RawPack = match yaml::parse(source, yaml::FileKind::Pack) {
+    let raw: RawPack = match yaml::parse(source, FileKind::Pack) {
         Ok(raw) => raw,
         Err(finding) => return (None, vec![finding]),
     };

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{pack, read};
+use super::{FileKind, pack, read};
 use crate::checks;
 use crate::diag::kinds::{IoError, OutsideRepository, PackProblem};
 use crate::diag::{Code, Finding, Severity, Sink};
@@ -61,7 +61,7 @@ pub fn load_confined(user: &[PathBuf], confined: usize, root: &Path) -> (Packs, 
     let mut user_ids = std::collections::BTreeSet::new();
     for file in user_pack_files(user, confined, root, &mut findings) {
         let shown = paths::display(&file);
-        let source = match read::yaml_source(&file, &shown, super::yaml::FileKind::Pack) {
+        let source = match read::from_disk(&file, &shown, FileKind::Pack) {
             Ok(source) => source,
             Err(finding) => {
                 findings.push(finding);
@@ -127,7 +127,7 @@ fn provider_id_of(source: &Arc<SourceFile>) -> Option<String> {
     struct LooseProvider {
         id: String,
     }
-    super::yaml::parse::<Loose>(source, super::yaml::FileKind::Pack)
+    super::yaml::parse::<Loose>(source, FileKind::Pack)
         .ok()
         .map(|l| l.provider.id)
 }

@@ -101,17 +101,15 @@ impl Workspace {
     fn text(&self, path: &Path) -> Option<String> {
         match self.buffers.get(path) {
             Some(buffer) => Some(buffer.text.clone()),
-            None => {
-                load::read::yaml_source(path, &self.shown(path), load::yaml::FileKind::Ownership)
-                    .ok()
-                    .map(|s| {
-                        let mut text = s.text.clone();
-                        if s.bom {
-                            text.insert(0, '\u{feff}');
-                        }
-                        text
-                    })
-            }
+            None => load::read::from_disk(path, &self.shown(path), load::FileKind::Ownership)
+                .ok()
+                .map(|s| {
+                    let mut text = s.text.clone();
+                    if s.bom {
+                        text.insert(0, '\u{feff}');
+                    }
+                    text
+                }),
         }
     }
 

@@ -9,6 +9,7 @@ mod raci;
 mod references;
 mod run;
 mod waivers;
+mod yaml;
 
 pub use evidence::*;
 pub use pack::*;
@@ -16,6 +17,7 @@ pub use raci::*;
 pub use references::*;
 pub use run::*;
 pub use waivers::*;
+pub use yaml::*;
 
 use crate::model::{Activity, RoleSet};
 use crate::suggest;

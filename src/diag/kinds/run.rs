@@ -29,6 +29,7 @@ impl NoOwnershipFiles<'_> {
     }
 }
 
+/// A file or folder that cannot be read; `error` is the operating system's reason.
 pub struct IoError<'a> {
     pub path: &'a str,
     pub error: String,
@@ -41,6 +42,50 @@ impl IoError<'_> {
             format!("cannot read `{}`: {}", self.path, self.error),
         )
         .at_path(self.path)
+    }
+
+    /// A path raci-lint does not read, for a reason of its own rather than the system's.
+    pub fn because(path: &str, why: Unreadable) -> Finding {
+        IoError {
+            path,
+            error: why.text(),
+        }
+        .report()
+    }
+}
+
+/// Why raci-lint does not read a path that the system would let it read.
+pub enum Unreadable {
+    /// A FIFO, socket or device where a file to load was expected.
+    NotRegularFile,
+    /// An ignore file (`.gitignore`, `.ignore`) that is a symbolic link.
+    LinkedIgnoreFile,
+    /// An ignore file that is not a regular file.
+    IgnoreFileNotRegular,
+    /// An ignore file over its size limit.
+    IgnoreFileTooLarge { size: u64, limit: u64 },
+    /// A symbolic link out of the PATH being walked.
+    LinkOutOfPath,
+    /// A folder whose name matches the ownership-file globs.
+    FolderNamedLikeOwnershipFile,
+}
+
+impl Unreadable {
+    fn text(self) -> String {
+        match self {
+            Unreadable::NotRegularFile => "not a regular file".to_owned(),
+            Unreadable::LinkedIgnoreFile => "an ignore file that is a symbolic link is not followed (git does not follow one either)".to_owned(),
+            Unreadable::IgnoreFileNotRegular => "not a regular file; not used".to_owned(),
+            Unreadable::IgnoreFileTooLarge { size, limit } => {
+                format!("an ignore file of {size} bytes is over the limit of {limit}; not used")
+            }
+            Unreadable::LinkOutOfPath => {
+                "a symbolic link out of the PATH given; not followed".to_owned()
+            }
+            Unreadable::FolderNamedLikeOwnershipFile => {
+                "is a folder, not an ownership file".to_owned()
+            }
+        }
     }
 }
 
