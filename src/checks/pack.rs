@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::diag::kinds::PackProblem;
-use crate::diag::{Code, Sink};
+use crate::diag::Sink;
+use crate::diag::kinds::{Listed, PackFinding, PackProblem, PatternProblem};
 use crate::model::{Pack, Role};
 use crate::source::{SourceFile, Span};
 
@@ -36,23 +36,12 @@ struct Reporter<'a> {
 }
 
 impl Reporter<'_> {
-    fn report(
-        &mut self,
-        code: Code,
-        span: Span,
-        label: &str,
-        message: String,
-        help: Option<String>,
-        activity: Option<&str>,
-    ) {
+    fn report(&mut self, problem: PackProblem<'_>, span: Span, activity: Option<&str>) {
         self.sink.push(
-            PackProblem {
-                code,
+            PackFinding {
+                problem,
                 span,
-                label,
-                message,
-                help,
-                provider: self.provider,
+                provider: Some(self.provider),
                 activity,
             }
             .report(self.src),
@@ -68,54 +57,29 @@ pub fn check(pack: &Pack, sink: &mut Sink) {
     };
     let rules: usize = pack.activities.iter().map(|a| a.evidence.len()).sum();
     if rules > MAX_EVIDENCE_RULES {
-        r.report(
-            Code::PackInvalidYaml,
-            pack.id.span,
-            "too many evidence rules",
-            format!(
-                "the pack has {rules} evidence rules; at most {MAX_EVIDENCE_RULES} are allowed"
-            ),
-            None,
-            None,
-        );
+        let max = MAX_EVIDENCE_RULES;
+        r.report(PackProblem::TooManyRules { rules, max }, pack.id.span, None);
     }
     if !is_kebab(pack.id()) {
         r.report(
-            Code::PackBadId,
+            PackProblem::ProviderIdNotKebab(pack.id()),
             pack.id.span,
-            "not kebab-case",
-            format!("provider id `{}` is not kebab-case", pack.id()),
-            Some("use lower-case letters, digits and single hyphens, e.g. `acme-platform`".into()),
             None,
         );
     }
     for (what, list) in [
-        ("plan", &pack.plans),
-        ("product", &pack.products),
-        ("offering", &pack.offerings),
+        (Listed::Plan, &pack.plans),
+        (Listed::Product, &pack.products),
+        (Listed::Offering, &pack.offerings),
     ] {
         let mut seen = BTreeSet::new();
         for item in list {
             let id = item.id.value.as_str();
             if !is_kebab(id) {
-                r.report(
-                    Code::PackBadId,
-                    item.id.span,
-                    "not kebab-case",
-                    format!("{what} id `{id}` is not kebab-case"),
-                    None,
-                    None,
-                );
+                r.report(PackProblem::IdNotKebab { what, id }, item.id.span, None);
             }
             if !seen.insert(id) {
-                r.report(
-                    Code::PackDuplicateId,
-                    item.id.span,
-                    "defined again here",
-                    format!("{what} `{id}` is defined twice"),
-                    None,
-                    None,
-                );
+                r.report(PackProblem::DefinedTwice { what, id }, item.id.span, None);
             }
         }
     }
@@ -127,226 +91,132 @@ pub fn check(pack: &Pack, sink: &mut Sink) {
         let id = a.id();
         let act = Some(id);
         if !seen.insert(id) {
-            r.report(
-                Code::PackDuplicateId,
-                a.id.span,
-                "defined again here",
-                format!("activity `{id}` is defined twice"),
-                Some("activity ids are unique within a pack".into()),
-                act,
-            );
+            r.report(PackProblem::ActivityDefinedTwice(id), a.id.span, act);
         }
         let (prefix, name) = match id.split_once('/') {
             Some((p, n)) => (Some(p), n),
             None => (None, id),
         };
         if !is_kebab(name) || prefix.is_some_and(|p| !is_kebab(p)) {
-            r.report(
-                Code::PackBadId,
-                a.id.span,
-                "not kebab-case",
-                format!("activity id `{id}` is not kebab-case (`name` or `product/name`)"),
-                None,
-                act,
-            );
+            r.report(PackProblem::ActivityIdNotKebab(id), a.id.span, act);
         }
         match (prefix, &a.product) {
-            (Some(prefix), Some(product)) if product.value != prefix => r.report(
-                Code::PackProductMismatch,
-                product.span,
-                "differs from the id's prefix",
-                format!(
-                    "activity `{id}` has product `{}`, but its id names product `{prefix}`",
-                    product.value
-                ),
-                Some(format!("write `product: {prefix}`")),
-                act,
-            ),
-            (Some(prefix), None) => r.report(
-                Code::PackProductMismatch,
-                a.id.span,
-                "product row without `product`",
-                format!("activity `{id}` is a product row but has no `product`"),
-                Some(format!("add `product: {prefix}`")),
-                act,
-            ),
-            (None, Some(product)) => r.report(
-                Code::PackProductMismatch,
-                product.span,
-                "generic row with a product",
-                format!("activity `{id}` names a product but its id has no `product/` prefix"),
-                Some(format!("rename it `{}/{id}`", product.value)),
-                act,
-            ),
+            (Some(prefix), Some(product)) if product.value != prefix => {
+                let problem = PackProblem::ProductMismatch {
+                    id,
+                    product: &product.value,
+                    prefix,
+                };
+                r.report(problem, product.span, act);
+            }
+            (Some(prefix), None) => {
+                let problem = PackProblem::ProductRowWithoutProduct { id, prefix };
+                r.report(problem, a.id.span, act);
+            }
+            (None, Some(product)) => {
+                let problem = PackProblem::GenericRowWithProduct {
+                    id,
+                    product: &product.value,
+                };
+                r.report(problem, product.span, act);
+            }
             _ => {}
         }
         if let Some(product) = &a.product
             && !pack.has_product(&product.value)
         {
-            r.report(
-                Code::PackUnknownReference,
-                product.span,
-                "unknown product",
-                format!(
-                    "activity `{id}` names product `{}`, which the pack does not define",
-                    product.value
-                ),
-                Some("add it under `products`".into()),
-                act,
-            );
+            let problem = PackProblem::UnknownProduct {
+                id,
+                product: &product.value,
+            };
+            r.report(problem, product.span, act);
         }
         if let Some(plans) = &a.plans {
             for plan in &plans.value {
                 if !pack.has_plan(&plan.value) {
-                    r.report(
-                        Code::PackUnknownReference,
-                        plan.span,
-                        "unknown plan",
-                        format!(
-                            "activity `{id}` names plan `{}`, which the pack does not define",
-                            plan.value
-                        ),
-                        Some("add it under `plans`, or fix the plan id".into()),
-                        act,
-                    );
+                    let problem = PackProblem::UnknownPlan {
+                        id,
+                        plan: &plan.value,
+                    };
+                    r.report(problem, plan.span, act);
                 }
             }
         }
         if let Some(overrides) = &a.overrides {
             let target = pack.activity(&overrides.value);
             if a.product.is_none() {
-                r.report(
-                    Code::PackUnknownReference,
-                    overrides.span,
-                    "only product rows override",
-                    format!("activity `{id}` is generic and cannot override another activity"),
-                    None,
-                    act,
-                );
+                r.report(PackProblem::GenericOverrides(id), overrides.span, act);
             } else if target.is_none_or(|t| t.product.is_some()) {
-                r.report(
-                    Code::PackUnknownReference,
-                    overrides.span,
-                    "no such generic activity",
-                    format!("activity `{id}` overrides `{}`, which is not a generic activity of this pack", overrides.value),
-                    None,
-                    act,
-                );
+                let problem = PackProblem::OverridesNoGeneric {
+                    id,
+                    target: &overrides.value,
+                };
+                r.report(problem, overrides.span, act);
             }
         }
 
         let (provider, customer) = (a.provider.value, a.customer.value);
         let both = a.provider.span.to(a.customer.span);
         if provider.contains(Role::Accountable) && customer.contains(Role::Accountable) {
-            r.report(
-                Code::PackMultipleAccountable,
-                both,
-                "both parties are Accountable",
-                format!("activity `{id}` makes both the provider and the customer Accountable"),
-                Some("exactly one party is Accountable for an activity".into()),
-                act,
-            );
+            r.report(PackProblem::BothAccountable(id), both, act);
         } else if !provider.contains(Role::Accountable) && !customer.contains(Role::Accountable) {
-            r.report(
-                Code::PackNoAccountable,
-                both,
-                "no party is Accountable",
-                format!("activity `{id}` has no Accountable party"),
-                None,
-                act,
-            );
+            r.report(PackProblem::NoAccountable(id), both, act);
         }
         if !provider.contains(Role::Responsible) && !customer.contains(Role::Responsible) {
-            r.report(
-                Code::PackNoResponsible,
-                both,
-                "no party is Responsible",
-                format!("activity `{id}` has no Responsible party"),
-                None,
-                act,
-            );
+            r.report(PackProblem::NoResponsible(id), both, act);
         }
 
         let mut rule_ids = BTreeSet::new();
         for rule in &a.evidence {
+            let name = rule.id.value.as_str();
             let globs = rule.files.len() + rule.exclude.len();
             if globs > MAX_GLOBS_PER_RULE {
-                r.report(
-                    Code::PackBadGlob,
-                    rule.id.span,
-                    "too many globs",
-                    format!(
-                        "evidence rule `{}` has {globs} globs; at most {MAX_GLOBS_PER_RULE} are allowed",
-                        rule.id.value
-                    ),
-                    Some("use `**` and wildcards rather than listing files".into()),
-                    act,
-                );
+                let problem = PackProblem::TooManyGlobs {
+                    rule: name,
+                    globs,
+                    max: MAX_GLOBS_PER_RULE,
+                };
+                r.report(problem, rule.id.span, act);
             }
-            if !rule_ids.insert(rule.id.value.as_str()) {
-                r.report(
-                    Code::PackDuplicateId,
-                    rule.id.span,
-                    "defined again here",
-                    format!(
-                        "evidence rule `{}` is defined twice in activity `{id}`",
-                        rule.id.value
-                    ),
-                    None,
-                    act,
-                );
+            if !rule_ids.insert(name) {
+                let problem = PackProblem::RuleDefinedTwice {
+                    rule: name,
+                    activity: id,
+                };
+                r.report(problem, rule.id.span, act);
             }
             for glob in rule.files.iter().chain(&rule.exclude) {
                 if glob.value.len() > MAX_GLOB_LEN {
-                    r.report(
-                        Code::PackBadGlob,
-                        glob.span,
-                        "glob too long",
-                        format!(
-                            "an evidence glob is {} bytes long; at most {MAX_GLOB_LEN} are allowed",
-                            glob.value.len()
-                        ),
-                        None,
-                        act,
-                    );
+                    let problem = PackProblem::GlobTooLong {
+                        len: glob.value.len(),
+                        max: MAX_GLOB_LEN,
+                    };
+                    r.report(problem, glob.span, act);
                 } else if let Err(e) = globset::Glob::new(&glob.value) {
-                    r.report(
-                        Code::PackBadGlob,
-                        glob.span,
-                        "bad glob",
-                        format!(
-                            "evidence glob `{}` does not compile: {}",
-                            glob.value,
-                            e.kind()
-                        ),
-                        None,
-                        act,
-                    );
+                    let problem = PackProblem::BadGlob {
+                        glob: &glob.value,
+                        reason: e.kind().to_string(),
+                    };
+                    r.report(problem, glob.span, act);
                 }
             }
             let pattern = &rule.pattern;
             let problem = if pattern.value.is_empty() {
-                Some("the pattern is empty: it would match every line".to_owned())
+                Some(PatternProblem::Empty)
             } else if pattern.value.len() > MAX_PATTERN_LEN {
-                Some(format!(
-                    "the pattern is {} bytes long; at most {MAX_PATTERN_LEN} are allowed",
-                    pattern.value.len()
-                ))
+                Some(PatternProblem::TooLong {
+                    len: pattern.value.len(),
+                    max: MAX_PATTERN_LEN,
+                })
             } else {
                 regex_cost(&pattern.value, &mut pack_states, &pack.origin).err()
             };
             if let Some(problem) = problem {
-                r.report(
-                    Code::PackBadRegex,
-                    pattern.span,
-                    "bad pattern",
-                    format!(
-                        "evidence pattern of rule `{}` is not usable: {problem}",
-                        rule.id.value
-                    ),
-                    Some("patterns use Rust regex syntax, matched line by line".into()),
-                    act,
-                );
+                let problem = PackProblem::BadPattern {
+                    rule: name,
+                    problem,
+                };
+                r.report(problem, pattern.span, act);
             }
         }
     }
@@ -360,7 +230,7 @@ fn regex_cost(
     pattern: &str,
     pack_states: &mut usize,
     origin: &crate::model::PackOrigin,
-) -> Result<(), String> {
+) -> Result<(), PatternProblem> {
     use crate::evidence::rules::{MAX_PACK_STATES, MAX_RULE_STATES, scanner_form, states};
     // The built-in packs are this project's own code: measured against crafted input in
     // bench/hostile.sh and compiled by a unit test, not at every run (it would double the
@@ -368,14 +238,15 @@ fn regex_cost(
     if *origin == crate::model::PackOrigin::Builtin {
         return Ok(());
     }
-    let hir = scanner_form(pattern)?;
+    let hir = scanner_form(pattern).map_err(PatternProblem::Regex)?;
     let too_large = |e: String| {
         if e.contains("size limit") {
-            format!(
-                "its automaton exceeds {REGEX_SIZE_LIMIT} bytes, far more than the {MAX_RULE_STATES} automaton states that keep a 1 MiB file searched in well under a second; counted repetitions (`{{100}}`) and Unicode classes (`.`, `\\w`, `[^x]`) multiply states: use `+` or `*`, smaller counts, or ASCII classes (`(?-u:\\w)`)"
-            )
+            PatternProblem::TooLarge {
+                limit: REGEX_SIZE_LIMIT,
+                max_states: MAX_RULE_STATES,
+            }
         } else {
-            e
+            PatternProblem::Regex(e)
         }
     };
     let n = states(&hir).map_err(too_large)?;
@@ -385,16 +256,17 @@ fn regex_cost(
         .build()
         .map_err(|e| too_large(e.to_string()))?;
     if n > MAX_RULE_STATES {
-        return Err(format!(
-            "it compiles to {n} automaton states, more than the {MAX_RULE_STATES} that keep a 1 MiB file searched in well under a second; counted repetitions (`{{100}}`) and Unicode classes (`.`, `\\w`, `[^x]`) multiply states: use `+` or `*`, smaller counts, or ASCII classes (`(?-u:\\w)`)"
-        ));
+        return Err(PatternProblem::TooManyStates {
+            states: n,
+            max: MAX_RULE_STATES,
+        });
     }
     *pack_states += n;
     if *pack_states > MAX_PACK_STATES {
-        return Err(format!(
-            "the pack's patterns add up to {} automaton states, more than the {MAX_PACK_STATES} one pack may use; make the patterns smaller or split the pack",
-            *pack_states
-        ));
+        return Err(PatternProblem::PackTooManyStates {
+            states: *pack_states,
+            max: MAX_PACK_STATES,
+        });
     }
     Ok(())
 }

@@ -8,7 +8,8 @@ use serde_saphyr::Spanned;
 
 use super::FileKind;
 use super::yaml::{self, sp};
-use crate::diag::{Code, Finding};
+use crate::diag::Finding;
+use crate::diag::kinds::{PackFinding, PackProblem};
 use crate::model::pack::Named;
 use crate::model::{Activity, EvidenceRule, Pack, PackOrigin, Role, RoleSet};
 use crate::source::{SourceFile, Sp};
@@ -97,12 +98,13 @@ pub fn load(source: &Arc<SourceFile>, origin: PackOrigin) -> (Option<Pack>, Vec<
             match Role::from_letter(&letter.value) {
                 Some(role) => set.insert(role),
                 None => findings.push(
-                    Finding::new(
-                        Code::PackInvalidYaml,
-                        format!("`{}` is not a RACI role", letter.value),
-                    )
-                    .at(source, letter.span, "not R, A, C or I")
-                    .help("roles are written R, A, C or I, e.g. `customer: [A, R]`"),
+                    PackFinding {
+                        problem: PackProblem::NotARole(&letter.value),
+                        span: letter.span,
+                        provider: None,
+                        activity: None,
+                    }
+                    .report(source),
                 ),
             }
         }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use super::{FileKind, pack, read};
 use crate::checks;
-use crate::diag::kinds::{IoError, OutsideRepository, PackProblem};
-use crate::diag::{Code, Finding, Severity, Sink};
+use crate::diag::kinds::{IoError, OutsideRepository, PackFinding, PackProblem};
+use crate::diag::{Finding, Severity, Sink};
 use crate::model::{Pack, PackOrigin, Packs};
 use crate::paths;
 use crate::source::SourceFile;
@@ -80,13 +80,10 @@ pub fn load_confined(user: &[PathBuf], confined: usize, root: &Path) -> (Packs, 
         let id = pack.id().to_owned();
         if !user_ids.insert(id.clone()) {
             findings.push(
-                PackProblem {
-                    code: Code::PackDuplicateProvider,
+                PackFinding {
+                    problem: PackProblem::DuplicateProvider(&id),
                     span: pack.id.span,
-                    label: "defined again here",
-                    message: format!("provider `{id}` is defined by more than one user pack"),
-                    help: Some("keep one pack per provider id".into()),
-                    provider: &id,
+                    provider: Some(&id),
                     activity: None,
                 }
                 .report(&source),
@@ -98,13 +95,10 @@ pub fn load_confined(user: &[PathBuf], confined: usize, root: &Path) -> (Packs, 
             .is_some_and(|p| p.origin == PackOrigin::Builtin)
         {
             findings.push(
-                PackProblem {
-                    code: Code::PackReplacesBuiltin,
+                PackFinding {
+                    problem: PackProblem::ReplacesBuiltin(&id),
                     span: pack.id.span,
-                    label: "replaces the built-in pack",
-                    message: format!("this pack replaces the built-in `{id}` pack for this run"),
-                    help: Some("rename the provider id to keep the built-in pack as well".into()),
-                    provider: &id,
+                    provider: Some(&id),
                     activity: None,
                 }
                 .report(&source),
