@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::diag::kinds::OutsideRepository;
+use crate::diag::kinds::{ConfigProblem, InvalidConfig, OutsideRepository};
 use crate::diag::{Code, Finding, Severity};
 use crate::load::ownership::Entries;
 use crate::load::{FileKind, read, yaml};
@@ -151,13 +151,9 @@ pub fn inside(path: &Path, root: &Path) -> bool {
 fn invalid(
     source: &Arc<SourceFile>,
     span: crate::source::Span,
-    message: String,
-    help: &str,
+    problem: ConfigProblem<'_>,
 ) -> Finding {
-    Finding::new(Code::InvalidYaml, message)
-        .at(source, span, "here")
-        .help(help)
-        .fatal()
+    InvalidConfig { problem, span }.report(source)
 }
 
 /// A severity name: `error`, `warning`, `note`, or `off` (`Some(None)`).
@@ -222,22 +218,17 @@ pub fn parse(source: &Arc<SourceFile>, dir: &Path, root: &Path) -> Result<Config
     let exclude = spanned(raw.exclude);
     for glob in ownership_files.iter().chain(&exclude).flatten() {
         if let Err(e) = globset::Glob::new(&glob.value) {
-            return Err(invalid(
-                &source,
-                glob.span,
-                format!("bad glob `{}`: {}", glob.value, e.kind()),
-                "globs use globset syntax, relative to the PATH searched: `**/raci.yaml`, `vendor/**`",
-            ));
+            let reason = e.kind().to_string();
+            let problem = ConfigProblem::BadGlob {
+                glob: &glob.value,
+                reason,
+            };
+            return Err(invalid(&source, glob.span, problem));
         }
     }
     let baseline = match raw.baseline.map(|b| yaml::sp(src, b)) {
         Some(b) if b.value.trim().is_empty() => {
-            return Err(invalid(
-                &source,
-                b.span,
-                "`baseline` is empty".to_owned(),
-                "name the baseline file, relative to this config file: `.raci-lint-baseline.json`",
-            ));
+            return Err(invalid(&source, b.span, ConfigProblem::EmptyBaseline));
         }
         b => b,
     };
@@ -273,12 +264,8 @@ pub fn parse(source: &Arc<SourceFile>, dir: &Path, root: &Path) -> Result<Config
             match parse_size(&size.value) {
                 Some(n) => Some(n),
                 None => {
-                    return Err(invalid(
-                        &source,
-                        size.span,
-                        format!("`{}` is not a size", size.value),
-                        "write bytes or a number with a unit: `1048576`, `512KiB`, `1MiB`, `2MB`",
-                    ));
+                    let problem = ConfigProblem::NotASize(&size.value);
+                    return Err(invalid(&source, size.span, problem));
                 }
             }
         }
@@ -289,30 +276,19 @@ pub fn parse(source: &Arc<SourceFile>, dir: &Path, root: &Path) -> Result<Config
         let value = yaml::sp(src, value);
         let Some(code) = Code::from_name(&key.value) else {
             let names = Code::ALL.iter().map(|c| c.as_str());
-            let help = suggest::hint(&key.value, names)
-                .unwrap_or_else(|| "`raci-lint explain` lists the codes".to_owned());
-            return Err(invalid(
-                &source,
-                key.span,
-                format!("unknown code `{}` in `severity`", key.value),
-                &help,
-            ));
+            let problem = ConfigProblem::UnknownCode {
+                code: &key.value,
+                hint: suggest::hint(&key.value, names),
+            };
+            return Err(invalid(&source, key.span, problem));
         };
         if code.fixed_severity() {
-            return Err(invalid(
-                &source,
-                key.span,
-                format!("the severity of `{}` cannot be changed", key.value),
-                "it means a file, pack or config could not be used, and the run must say so (exit 2 or error); fix the cause instead",
-            ));
+            let problem = ConfigProblem::FixedSeverity(&key.value);
+            return Err(invalid(&source, key.span, problem));
         }
         let Some(level) = parse_level(value.value.as_str()) else {
-            return Err(invalid(
-                &source,
-                value.span,
-                format!("`{}` is not a severity", value.value),
-                "a severity is `error`, `warning`, `note` or `off`",
-            ));
+            let problem = ConfigProblem::NotASeverity(&value.value);
+            return Err(invalid(&source, value.span, problem));
         };
         severity.insert(code, level);
     }

@@ -23,7 +23,7 @@ pub mod settings;
 pub mod source;
 pub mod suggest;
 
-use diag::kinds::{NamedFileUnchecked, NoOwnershipFiles, TooManyFindings};
+use diag::kinds::{BadGlob, NamedFileUnchecked, NoOwnershipFiles, TooManyFindings, waived_message};
 use diag::{Code, Finding, Severity, Sink};
 use settings::Settings;
 
@@ -204,7 +204,12 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
         (Ok(o), Ok(e)) => (o, e),
         (Err(e), _) | (_, Err(e)) => {
             // Built-in defaults always compile; user globs arrive with the config file.
-            sink.push(Finding::new(Code::IoError, format!("bad glob: {e}")).at_path("."));
+            sink.push(
+                BadGlob {
+                    error: e.to_string(),
+                }
+                .report(),
+            );
             return finish(report, sink, settings, baseline.as_ref(), Vec::new());
         }
     };
@@ -427,7 +432,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     if settings.show_waived {
         sink.extend(report.waived.iter().cloned().map(|mut f| {
             f.severity = Severity::Note;
-            f.message = format!("waived: {}", f.message);
+            f.message = waived_message(&f.message);
             f.waived = true;
             f
         }));

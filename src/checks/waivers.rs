@@ -9,12 +9,14 @@ use std::sync::Arc;
 use globset::GlobMatcher;
 
 use crate::diag::fix::title;
-use crate::diag::kinds::{ExpiredWaiver, UnusedFileWaiver, WaiverWithoutReason};
+use crate::diag::kinds::{
+    BadWaiverDate, BadWaiverGlob, ExpiredWaiver, UnknownWaiverCode, UnusedFileWaiver,
+    WaiverWithoutReason,
+};
 use crate::diag::{Code, Finding, Fix};
 use crate::fix::edits;
 use crate::model::ownership::{Field, Waiver};
 use crate::source::SourceFile;
-use crate::suggest;
 
 /// A calendar date, compared as (year, month, day).
 pub type Date = (i32, u32, u32);
@@ -123,50 +125,35 @@ pub fn apply(
     for set in sets {
         let src = &set.source;
         for waiver in &set.field.value.value {
+            let provider = set.provider.as_str();
             let Some(code) = Code::from_name(&waiver.code.value) else {
-                let hint = suggest::hint(&waiver.code.value, Code::ALL.iter().map(|c| c.as_str()))
-                    .unwrap_or_else(|| "the README lists the codes".to_owned());
-                reported.push(
-                    Finding::new(
-                        Code::InvalidYaml,
-                        format!("unknown code `{}` in a waiver", waiver.code.value),
-                    )
-                    .at(src, waiver.code.span, "unknown code")
-                    .help(hint)
-                    .provider(set.provider.clone())
-                    .subject(waiver.code.value.clone()),
-                );
+                let code = &waiver.code;
+                reported.push(UnknownWaiverCode { code, provider }.report(src));
                 continue;
             };
             let expires = match &waiver.expires {
                 None => None,
-                Some(text) => {
-                    match parse_date(&text.value) {
-                        Some(date) => Some((date, text)),
-                        None => {
-                            reported.push(
-                            Finding::new(Code::InvalidYaml, format!("`{}` is not a date", text.value))
-                                .at(src, text.span, "not YYYY-MM-DD")
-                                .help("write the expiry date as YYYY-MM-DD, e.g. `expires: 2027-01-31`")
-                                .provider(set.provider.clone()),
-                        );
-                            continue;
-                        }
+                Some(text) => match parse_date(&text.value) {
+                    Some(date) => Some((date, text)),
+                    None => {
+                        reported.push(BadWaiverDate { text, provider }.report(src));
+                        continue;
                     }
-                }
+                },
             };
             let path = match &waiver.path {
                 None => None,
                 Some(glob) => match globset::Glob::new(&glob.value) {
                     Ok(g) => Some(g.compile_matcher()),
                     Err(e) => {
+                        let reason = e.kind().to_string();
                         reported.push(
-                            Finding::new(
-                                Code::InvalidYaml,
-                                format!("bad `path` glob `{}`: {}", glob.value, e.kind()),
-                            )
-                            .at(src, glob.span, "bad glob")
-                            .provider(set.provider.clone()),
+                            BadWaiverGlob {
+                                glob,
+                                reason,
+                                provider,
+                            }
+                            .report(src),
                         );
                         continue;
                     }

@@ -220,3 +220,81 @@ impl NamedFileUnchecked<'_> {
             .at_path(self.path)
     }
 }
+
+/// What is wrong with a value of the config file.
+pub enum ConfigProblem<'a> {
+    /// An `ownership-files` or `exclude` glob that does not compile; `reason` is globset's.
+    BadGlob {
+        glob: &'a str,
+        reason: String,
+    },
+    EmptyBaseline,
+    NotASize(&'a str),
+    /// A code under `severity` that raci-lint does not have, with did-you-mean if any.
+    UnknownCode {
+        code: &'a str,
+        hint: Option<String>,
+    },
+    /// A code whose severity is fixed (it means the run is broken).
+    FixedSeverity(&'a str),
+    NotASeverity(&'a str),
+}
+
+/// A config file problem: `invalid-yaml`, fatal (the run stops before anything is checked).
+pub struct InvalidConfig<'a> {
+    pub problem: ConfigProblem<'a>,
+    pub span: Span,
+}
+
+impl InvalidConfig<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let (message, help) = match self.problem {
+            ConfigProblem::BadGlob { glob, reason } => (
+                format!("bad glob `{glob}`: {reason}"),
+                "globs use globset syntax, relative to the PATH searched: `**/raci.yaml`, `vendor/**`".to_owned(),
+            ),
+            ConfigProblem::EmptyBaseline => (
+                "`baseline` is empty".to_owned(),
+                "name the baseline file, relative to this config file: `.raci-lint-baseline.json`".to_owned(),
+            ),
+            ConfigProblem::NotASize(text) => (
+                format!("`{text}` is not a size"),
+                "write bytes or a number with a unit: `1048576`, `512KiB`, `1MiB`, `2MB`".to_owned(),
+            ),
+            ConfigProblem::UnknownCode { code, hint } => (
+                format!("unknown code `{code}` in `severity`"),
+                hint.unwrap_or_else(|| "`raci-lint explain` lists the codes".to_owned()),
+            ),
+            ConfigProblem::FixedSeverity(code) => (
+                format!("the severity of `{code}` cannot be changed"),
+                "it means a file, pack or config could not be used, and the run must say so (exit 2 or error); fix the cause instead".to_owned(),
+            ),
+            ConfigProblem::NotASeverity(text) => (
+                format!("`{text}` is not a severity"),
+                "a severity is `error`, `warning`, `note` or `off`".to_owned(),
+            ),
+        };
+        Finding::new(Code::InvalidYaml, message)
+            .at(src, self.span, "here")
+            .help(help)
+            .fatal()
+    }
+}
+
+/// An ownership-file glob or exclusion from the config file that does not compile, found when
+/// the run builds its glob sets; `error` is globset's.
+pub struct BadGlob {
+    pub error: String,
+}
+
+impl BadGlob {
+    pub fn report(self) -> Finding {
+        Finding::new(Code::IoError, format!("bad glob: {}", self.error)).at_path(".")
+    }
+}
+
+/// A finding accepted by a waiver or an inline allow, listed with `--show-waived`: its
+/// message says so.
+pub fn waived_message(message: &str) -> String {
+    format!("waived: {message}")
+}

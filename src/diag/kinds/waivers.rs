@@ -5,6 +5,64 @@ use std::sync::Arc;
 
 use crate::diag::{Code, Finding};
 use crate::source::{SourceFile, Sp, Span};
+use crate::suggest;
+
+/// A waiver whose `code` is not one of raci-lint's codes: the file is `invalid-yaml`.
+pub struct UnknownWaiverCode<'a> {
+    pub code: &'a Sp<String>,
+    pub provider: &'a str,
+}
+
+impl UnknownWaiverCode<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        let hint = suggest::hint(&self.code.value, Code::ALL.iter().map(|c| c.as_str()))
+            .unwrap_or_else(|| "the README lists the codes".to_owned());
+        Finding::new(
+            Code::InvalidYaml,
+            format!("unknown code `{}` in a waiver", self.code.value),
+        )
+        .at(src, self.code.span, "unknown code")
+        .help(hint)
+        .provider(self.provider)
+        .subject(self.code.value.clone())
+    }
+}
+
+/// A waiver whose `expires` is not a date.
+pub struct BadWaiverDate<'a> {
+    pub text: &'a Sp<String>,
+    pub provider: &'a str,
+}
+
+impl BadWaiverDate<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        Finding::new(
+            Code::InvalidYaml,
+            format!("`{}` is not a date", self.text.value),
+        )
+        .at(src, self.text.span, "not YYYY-MM-DD")
+        .help("write the expiry date as YYYY-MM-DD, e.g. `expires: 2027-01-31`")
+        .provider(self.provider)
+    }
+}
+
+/// A waiver whose `path` glob does not compile; `reason` is globset's.
+pub struct BadWaiverGlob<'a> {
+    pub glob: &'a Sp<String>,
+    pub reason: String,
+    pub provider: &'a str,
+}
+
+impl BadWaiverGlob<'_> {
+    pub fn report(self, src: &Arc<SourceFile>) -> Finding {
+        Finding::new(
+            Code::InvalidYaml,
+            format!("bad `path` glob `{}`: {}", self.glob.value, self.reason),
+        )
+        .at(src, self.glob.span, "bad glob")
+        .provider(self.provider)
+    }
+}
 
 pub struct WaiverWithoutReason<'a> {
     pub waiver: &'a crate::model::ownership::Waiver,
