@@ -232,7 +232,17 @@ pub fn apply(
         }
         *n -= 1;
         if in_scope(entry) {
-            unused.push(UnusedBaselineEntry { entry, span: *span }.report(&baseline.source));
+            unused.push(
+                UnusedBaselineEntry {
+                    fingerprint: &entry.fingerprint,
+                    code: &entry.code,
+                    path: entry.path.as_deref(),
+                    provider: entry.provider.as_deref(),
+                    activity: entry.activity.as_deref(),
+                    span: *span,
+                }
+                .report(&baseline.source),
+            );
         }
     }
     unused.reverse();

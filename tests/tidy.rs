@@ -1,5 +1,6 @@
 //! Habits the compiler does not check: every module says what it owns, no leftover debugging,
-//! every diagnostic code documented in the README.
+//! every diagnostic code documented in the README, and the module dependencies ARCHITECTURE.md
+//! promises (no import cycles, only `render` prints).
 
 use std::path::Path;
 
@@ -46,4 +47,182 @@ fn every_code_is_documented_in_the_readme() {
             "README lacks the row for {code}: {row}"
         );
     }
+}
+
+/// The Rust files under `dir`, each with its code: comments removed, and the contents of string
+/// and character literals blanked, so that a word in a comment or a message is not code.
+fn code_under(dir: &str) -> Vec<(std::path::PathBuf, String)> {
+    let mut files = Vec::new();
+    rust_files(Path::new(dir), &mut files);
+    assert!(!files.is_empty(), "no Rust files under {dir}");
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = code_only(&text);
+            (path, code)
+        })
+        .collect()
+}
+
+/// `text` without comments and without what its string and character literals hold.
+fn code_only(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if c == '/' && next == Some('/') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            let mut depth = 0;
+            while i < chars.len() {
+                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
+                    depth += 1;
+                    i += 2;
+                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+            out.push(' ');
+        } else if c == 'r'
+            && (next == Some('"') || next == Some('#'))
+            && (i == 0 || !ident(chars[i - 1]))
+        {
+            // A raw string: r"...", r#"..."#.
+            let mut j = i + 1;
+            let mut hashes = 0;
+            while chars.get(j) == Some(&'#') {
+                hashes += 1;
+                j += 1;
+            }
+            if chars.get(j) != Some(&'"') {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            j += 1;
+            let closing: String = std::iter::once('"')
+                .chain(std::iter::repeat_n('#', hashes))
+                .collect();
+            let closing: Vec<char> = closing.chars().collect();
+            while j < chars.len() && !chars[j..].starts_with(&closing) {
+                j += 1;
+            }
+            out.push_str("\"\"");
+            i = j + closing.len();
+        } else if c == '"' {
+            let mut j = i + 1;
+            while j < chars.len() && chars[j] != '"' {
+                j += if chars[j] == '\\' { 2 } else { 1 };
+            }
+            out.push_str("\"\"");
+            i = j + 1;
+        } else if c == '\'' {
+            // A character literal ('x', '\n', '\u{..}') or a lifetime ('a).
+            if next == Some('\\') {
+                let mut j = i + 2;
+                while j < chars.len() && chars[j] != '\'' {
+                    j += 1;
+                }
+                out.push_str("' '");
+                i = j + 1;
+            } else if chars.get(i + 2) == Some(&'\'') {
+                out.push_str("' '");
+                i += 3;
+            } else {
+                out.push(c);
+                i += 1;
+            }
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn code_only_leaves_out_comments_and_literals() {
+    let code = code_only(
+        "use a; // crate::x\n/* crate::y */ let s = \"crate::z\"; let c = '\"'; let r = r#\"crate::w\"#; fn f<'a>() { crate::v }",
+    );
+    for hidden in ["crate::x", "crate::y", "crate::z", "crate::w"] {
+        assert!(!code.contains(hidden), "{hidden} in {code}");
+    }
+    assert!(code.contains("crate::v") && code.contains("<'a>"), "{code}");
+}
+
+/// Whether `code` names the crate's module `module`: `crate::module` or, in a grouped import,
+/// `crate::{.., module, ..}`.
+fn uses_module(code: &str, module: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let direct = format!("crate::{module}");
+    let named = code
+        .match_indices(&direct)
+        .any(|(at, _)| !code[at + direct.len()..].starts_with(ident));
+    let grouped = code.match_indices("crate::{").any(|(at, _)| {
+        let group = &code[at + "crate::{".len()..];
+        let mut depth = 1;
+        let end = group
+            .char_indices()
+            .find(|&(_, c)| {
+                depth += match c {
+                    '{' => 1,
+                    '}' => -1,
+                    _ => 0,
+                };
+                depth == 0
+            })
+            .map_or(group.len(), |(i, _)| i);
+        group[..end]
+            .split(|c: char| !ident(c))
+            .any(|word| word == module)
+    });
+    named || grouped
+}
+
+#[test]
+fn uses_module_sees_plain_and_grouped_imports() {
+    assert!(uses_module("use crate::baseline::Entry;", "baseline"));
+    assert!(uses_module("use crate::{paths, baseline};", "baseline"));
+    assert!(!uses_module("use crate::baselines;", "baseline"));
+    assert!(!uses_module(
+        "use crate::diag::{baseline_help};",
+        "baseline"
+    ));
+}
+
+/// Fails when a file under `dir` uses the crate's module `module`.
+fn never_imports(dir: &str, module: &str) {
+    for (file, code) in code_under(dir) {
+        assert!(
+            !uses_module(&code, module),
+            "{} uses crate::{module}: ARCHITECTURE.md says {dir} must not (an import cycle)",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn diag_never_imports_the_baseline() {
+    // The baseline reports its unused entries through diag; diag takes their facts.
+    never_imports("src/diag", "baseline");
+}
+
+#[test]
+fn loading_never_imports_discovery() {
+    // Discovery hands loading a path, its display and maybe its contents.
+    never_imports("src/load", "discover");
 }

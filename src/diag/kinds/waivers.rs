@@ -193,19 +193,24 @@ impl BaselineProblem<'_> {
     }
 }
 
+/// A baseline entry that matched no finding of the run: what it recorded, and where its
+/// fingerprint sits in the baseline file (`None` when it could not be found there).
 pub struct UnusedBaselineEntry<'a> {
-    pub entry: &'a crate::baseline::Entry,
+    pub fingerprint: &'a str,
+    pub code: &'a str,
+    pub path: Option<&'a str>,
+    pub provider: Option<&'a str>,
+    pub activity: Option<&'a str>,
     pub span: Option<Span>,
 }
 
 impl UnusedBaselineEntry<'_> {
     pub fn report(self, src: &Arc<SourceFile>) -> Finding {
-        let e = self.entry;
-        let mut what = format!("`{}`", e.code);
-        if let Some(activity) = &e.activity {
+        let mut what = format!("`{}`", self.code);
+        if let Some(activity) = self.activity {
             what.push_str(&format!(" for {activity}"));
         }
-        if let Some(path) = &e.path {
+        if let Some(path) = self.path {
             what.push_str(&format!(" in {path}"));
         }
         let mut f = Finding::new(
@@ -213,16 +218,16 @@ impl UnusedBaselineEntry<'_> {
             format!("baseline entry {what} matches no finding"),
         )
         .help("the finding is fixed or its file moved; write the baseline again with `--write-baseline FILE` to drop the entry")
-        .subject(e.fingerprint.clone());
+        .subject(self.fingerprint);
         f = match self.span {
             Some(span) => f.at(src, span, "matches nothing"),
             None => f.at_path(src.path.clone()),
         };
-        if let Some(p) = &e.provider {
-            f = f.provider(p.clone());
+        if let Some(p) = self.provider {
+            f = f.provider(p);
         }
-        if let Some(a) = &e.activity {
-            f = f.activity(a.clone());
+        if let Some(a) = self.activity {
+            f = f.activity(a);
         }
         f
     }
