@@ -13,51 +13,7 @@ use crate::diag::kinds::{
 use crate::diag::{Fix, Sink};
 use crate::fix::edits;
 use crate::model::ownership::{DeclarationForm, PLACEHOLDER};
-use crate::model::{Activity, Declaration, Pack, Role, RoleSet};
-
-/// Whether an activity applies to a file, and if not, why.
-pub enum Applicability<'a> {
-    Applies,
-    ProductNotDeclared(&'a str),
-    NotOnPlan,
-    /// Every declared product replaces this generic activity with one of these.
-    Overridden(Vec<&'a Activity>),
-}
-
-pub fn applicability<'a>(
-    pack: &'a Pack,
-    activity: &'a Activity,
-    plan: Option<&str>,
-    products: &BTreeSet<&str>,
-) -> Applicability<'a> {
-    if let Some(product) = &activity.product
-        && !products.contains(product.value.as_str())
-    {
-        return Applicability::ProductNotDeclared(&product.value);
-    }
-    if !activity.on_plan(plan) {
-        return Applicability::NotOnPlan;
-    }
-    if activity.product.is_none() && !products.is_empty() {
-        let replacements: Vec<&Activity> = pack
-            .overriders(activity.id())
-            .filter(|o| {
-                o.on_plan(plan)
-                    && o.product
-                        .as_ref()
-                        .is_some_and(|p| products.contains(p.value.as_str()))
-            })
-            .collect();
-        let covered: BTreeSet<&str> = replacements
-            .iter()
-            .filter_map(|o| o.product.as_ref().map(|p| p.value.as_str()))
-            .collect();
-        if covered.len() == products.len() {
-            return Applicability::Overridden(replacements);
-        }
-    }
-    Applicability::Applies
-}
+use crate::model::{Activity, Applicability, Declaration, Pack, Role, RoleSet};
 
 pub fn check(ctx: &FileContext<'_>, sink: &mut Sink) {
     let file = ctx.file;
@@ -92,7 +48,7 @@ pub fn check(ctx: &FileContext<'_>, sink: &mut Sink) {
         };
         let id = activity.id();
         let key = decl.activity.span;
-        let inapplicable = match applicability(pack, activity, ctx.plan, &products) {
+        let inapplicable = match pack.applicability(activity, ctx.plan, &products) {
             Applicability::Applies => None,
             Applicability::ProductNotDeclared(product) => Some(
                 ProductNotDeclared {
@@ -151,12 +107,7 @@ pub fn check(ctx: &FileContext<'_>, sink: &mut Sink) {
 
     let anchor = file.anchor();
     for activity in &pack.activities {
-        if !activity.is_duty()
-            || !matches!(
-                applicability(pack, activity, ctx.plan, &products),
-                Applicability::Applies
-            )
-        {
+        if !activity.is_duty() || !pack.applies(activity, ctx.plan, &products) {
             continue;
         }
         let declared = covered.get(activity.id());
@@ -165,11 +116,7 @@ pub fn check(ctx: &FileContext<'_>, sink: &mut Sink) {
             Some(Some(roles)) => *roles,
             None => RoleSet::EMPTY,
         };
-        let missing = activity
-            .customer
-            .value
-            .intersection(RoleSet::DUTY)
-            .difference(roles);
+        let missing = activity.unowned(roles);
         if !missing.is_empty() {
             sink.push(
                 UnownedDuty {
@@ -202,7 +149,7 @@ fn check_declaration(
     // `init`'s placeholder where a duty's team goes (the shorthand, or an R or A the customer
     // holds): the duty has no team yet, and nothing else is said about the declaration.
     // Anywhere else it is an ordinary team name and gets the usual checks.
-    let duty = share.intersection(RoleSet::DUTY);
+    let duty = activity.customer_duty();
     let placeholder = match &decl.form {
         DeclarationForm::Shorthand(team) => {
             (!duty.is_empty() && team.value == PLACEHOLDER).then_some(team)
@@ -280,9 +227,7 @@ fn check_declaration(
             let mut roles = RoleSet::EMPTY;
             let offending: Vec<_> = claims
                 .iter()
-                .filter(|c| {
-                    !c.teams.is_empty() && RoleSet::DUTY.contains(c.role) && !share.contains(c.role)
-                })
+                .filter(|c| !c.teams.is_empty() && activity.held_by_provider(c.role))
                 .collect();
             if let Some(first) = offending.first() {
                 let claimed: RoleSet = offending.iter().map(|c| c.role).collect();

@@ -181,10 +181,9 @@ pub fn provider_text(pack: &Pack) -> String {
             );
             let _ = writeln!(out, "{prefix}{}", activity.id());
             let mut title = activity.title.clone();
-            if let Some(plans) = &activity.plans
-                && plans.value.len() < pack.plans.len()
+            if let Some(ids) = activity.plan_ids()
+                && ids.len() < pack.plans.len()
             {
-                let ids: Vec<&str> = plans.value.iter().map(|p| p.value.as_str()).collect();
                 let _ = write!(title, " ({} only)", ids.join(", "));
             }
             let indent = " ".repeat(prefix.chars().count());
@@ -266,7 +265,7 @@ pub fn activity_text(pack: &Pack, activity: &Activity) -> String {
     field("provider", format!("{} ({})", pack.name, pack.id()));
     field("category", activity.category.clone());
     if !pack.plans.is_empty() {
-        field("plans", plans(activity));
+        field("plans", crate::render::matrix::plans(activity));
     }
     if let Some(product) = &activity.product {
         field("product", product.value.clone());
@@ -279,7 +278,7 @@ pub fn activity_text(pack: &Pack, activity: &Activity) -> String {
     }
     field(&pack.name, roles(activity.provider.value));
     field("customer", roles(activity.customer.value));
-    let duty = activity.customer.value.intersection(RoleSet::DUTY);
+    let duty = activity.customer_duty();
     let duty = if duty.is_empty() {
         format!(
             "no: {} holds it; a team declared for R or A is claims-provider-duty",
@@ -326,19 +325,6 @@ pub fn activity_text(pack: &Pack, activity: &Activity) -> String {
         }
     }
     out
-}
-
-/// "self-service, on-request" or "every plan".
-pub fn plans(activity: &Activity) -> String {
-    match &activity.plans {
-        None => "every plan".to_owned(),
-        Some(plans) => plans
-            .value
-            .iter()
-            .map(|p| p.value.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
 }
 
 /// "R, A (Responsible and Accountable)" or "no role".

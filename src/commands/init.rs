@@ -6,9 +6,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use super::{Refusal, plan_and_products};
-use crate::checks::raci::{Applicability, applicability};
+use crate::model::Packs;
 use crate::model::ownership::PLACEHOLDER;
-use crate::model::{Packs, RoleSet};
 
 /// The file's text for `provider`, `plan` and `products`.
 pub fn run(
@@ -66,12 +65,7 @@ pub fn run(
     let mut category: Option<&str> = None;
     let mut duties = 0;
     for activity in &pack.activities {
-        if !activity.is_duty()
-            || !matches!(
-                applicability(pack, activity, plan, &chosen),
-                Applicability::Applies
-            )
-        {
+        if !activity.is_duty() || !pack.applies(activity, plan, &chosen) {
             continue;
         }
         if category != Some(activity.category.as_str()) {
@@ -87,7 +81,7 @@ pub fn run(
             "  # {} (customer: {}{})",
             activity.title.replace(['\n', '\r'], " "),
             share.letters(),
-            if share.intersection(RoleSet::DUTY) == share {
+            if activity.customer_duty() == share {
                 String::new()
             } else {
                 "; the team holds all of them".to_owned()

@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::{Refusal, plan_and_products};
-use crate::checks::raci::{Applicability, applicability};
 use crate::cli::MatrixArgs;
 use crate::diag::{Severity, Sink};
 use crate::load;
@@ -103,18 +102,12 @@ pub fn of_provider<'a>(
             if chosen.is_empty() {
                 plan.is_none_or(|p| a.on_plan(Some(p)))
             } else if plan.is_some() || pack.plans.is_empty() {
-                matches!(
-                    applicability(pack, a, plan, &chosen),
-                    Applicability::Applies
-                )
+                pack.applies(a, plan, &chosen)
             } else {
                 // Products without a plan: every plan's rows of those products and generics.
-                pack.plans.iter().any(|p| {
-                    matches!(
-                        applicability(pack, a, Some(&p.id.value), &chosen),
-                        Applicability::Applies
-                    )
-                })
+                pack.plans
+                    .iter()
+                    .any(|p| pack.applies(a, Some(&p.id.value), &chosen))
             }
         })
         .map(|activity| Row {
@@ -155,20 +148,11 @@ pub fn of_file<'a>(file: OwnershipFile, packs: &'a Packs) -> Result<Matrix<'a>, 
     let rows = pack
         .activities
         .iter()
-        .filter(|a| {
-            matches!(
-                applicability(pack, a, plan, &products),
-                Applicability::Applies
-            )
-        })
+        .filter(|a| pack.applies(a, plan, &products))
         .map(|activity| {
             let teams = teams_of(file, activity);
             let held: RoleSet = teams.iter().map(|(role, _)| *role).collect();
-            let unowned = activity
-                .customer
-                .value
-                .intersection(RoleSet::DUTY)
-                .difference(held);
+            let unowned = activity.unowned(held);
             Row {
                 activity,
                 teams,

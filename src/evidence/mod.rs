@@ -13,7 +13,6 @@ use std::path::Path;
 use globset::GlobSet;
 
 use crate::checks::Resolved;
-use crate::checks::raci::{Applicability, applicability};
 use crate::diag::Finding;
 use crate::diag::kinds::{
     InlineAllowWithoutReason, InvalidAllow, IoError, PerformsProviderDuty, UnknownAllowActivity,
@@ -111,11 +110,8 @@ impl<'a> Scopes<'a> {
                 .filter(|(_, rule)| {
                     let a = rules.activity(rule);
                     a.provider.value.contains(Role::Responsible)
-                        && !a.customer.value.contains(Role::Responsible)
-                        && matches!(
-                            applicability(&resolved.pack, a, file.plan(), &products),
-                            Applicability::Applies
-                        )
+                        && a.held_by_provider(Role::Responsible)
+                        && resolved.pack.applies(a, file.plan(), &products)
                 })
                 .map(|(i, _)| i)
                 .collect();

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use super::RoleSet;
+use super::{Role, RoleSet};
 use crate::source::{SourceFile, Sp};
 
 /// Where a pack came from: compiled in, or a user's file.
@@ -57,21 +57,33 @@ impl Activity {
         }
     }
 
-    /// The plans this activity is on, for messages: "every plan" or "the self-service plan".
-    pub fn plans_text(&self) -> String {
-        match &self.plans {
-            None => "every plan".to_owned(),
-            Some(plans) => {
-                let ids: Vec<&str> = plans.value.iter().map(|p| p.value.as_str()).collect();
-                let plural = if ids.len() == 1 { "plan" } else { "plans" };
-                format!("the {} {plural}", ids.join(", "))
-            }
-        }
+    /// The ids of the plans this activity is on, in the pack's order; `None`: every plan.
+    pub fn plan_ids(&self) -> Option<Vec<&str>> {
+        self.plans
+            .as_ref()
+            .map(|plans| plans.value.iter().map(|p| p.value.as_str()).collect())
+    }
+
+    /// The customer's duties: the R and A roles of the customer share, which an ownership file
+    /// gives to a team.
+    pub fn customer_duty(&self) -> RoleSet {
+        self.customer.value.intersection(RoleSet::DUTY)
     }
 
     /// An activity is a duty when the customer share includes R or A.
     pub fn is_duty(&self) -> bool {
-        !self.customer.value.intersection(RoleSet::DUTY).is_empty()
+        !self.customer_duty().is_empty()
+    }
+
+    /// Whether `role` is a duty the provider holds: an R or A the customer share lacks, which
+    /// no team of the customer's may claim.
+    pub fn held_by_provider(&self, role: Role) -> bool {
+        RoleSet::DUTY.contains(role) && !self.customer.value.contains(role)
+    }
+
+    /// The customer's duties that no team holds, when teams hold `held`.
+    pub fn unowned(&self, held: RoleSet) -> RoleSet {
+        self.customer_duty().difference(held)
     }
 }
 

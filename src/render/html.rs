@@ -4,8 +4,7 @@
 
 use std::fmt::Write;
 
-use super::matrix::{show_plans, teams, title, unowned};
-use crate::commands::explain::plans;
+use super::matrix::{plans, show_plans, teams, title, unowned};
 use crate::commands::matrix::Matrix;
 use crate::model::{Role, RoleSet};
 

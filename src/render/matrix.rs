@@ -4,11 +4,18 @@
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width, presets};
 use serde_json::{Map, Value, json};
 
-use crate::commands::explain::plans;
 use crate::commands::matrix::{Matrix, Row};
-use crate::model::{Role, RoleSet};
+use crate::model::{Activity, Role, RoleSet};
 
 pub use super::html::render as html;
+
+/// The plans an activity is on: "self-service, on-request", or "every plan".
+pub fn plans(activity: &Activity) -> String {
+    match activity.plan_ids() {
+        None => "every plan".to_owned(),
+        Some(ids) => ids.join(", "),
+    }
+}
 
 /// "R, A", or "-" for no role.
 pub fn letters(set: RoleSet) -> String {
@@ -268,10 +275,9 @@ pub fn json(m: &Matrix<'_>) -> String {
             }
             // The plans the row is on: a row that names none is on every plan of the pack
             // (none, for a provider without plans). Never null: lists are always lists.
-            let plans: Vec<&str> = match &a.plans {
-                Some(p) => p.value.iter().map(|p| p.value.as_str()).collect(),
-                None => m.pack.plans.iter().map(|p| p.id.value.as_str()).collect(),
-            };
+            let plans: Vec<&str> = a
+                .plan_ids()
+                .unwrap_or_else(|| m.pack.plans.iter().map(|p| p.id.value.as_str()).collect());
             o.insert("plans".into(), json!(plans));
             o.insert("provider".into(), role_list(a.provider.value));
             o.insert("customer".into(), role_list(a.customer.value));

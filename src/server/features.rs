@@ -43,7 +43,7 @@ fn activity_hover(pack: &Pack, activity: &Activity, file: &OwnershipFile) -> Str
         pack.name,
         role_names(activity.provider.value),
         role_names(activity.customer.value),
-        activity.plans_text(),
+        crate::diag::kinds::plans_text(activity),
     );
     if let Some(product) = &activity.product {
         text.push_str(&format!(" · product `{}`", product.value));
@@ -330,10 +330,7 @@ pub fn complete(source: &SourceFile, packs: &Packs, at: usize) -> Vec<Completion
                 if declared.contains(a.id()) && a.id() != ctx.word {
                     continue;
                 }
-                let applies = matches!(
-                    crate::checks::raci::applicability(pack, a, plan.as_deref(), &products),
-                    crate::checks::raci::Applicability::Applies
-                );
+                let applies = pack.applies(a, plan.as_deref(), &products);
                 let sort = if applies { "0" } else { "1" };
                 items.push(item(
                     a.id(),

@@ -36,6 +36,18 @@ fn holds(party: &str, roles: RoleSet) -> String {
     }
 }
 
+/// The plans an activity is on, in a sentence: "every plan", "the self-service plan", "the
+/// self-service, on-request plans".
+pub fn plans_text(activity: &Activity) -> String {
+    match activity.plan_ids() {
+        None => "every plan".to_owned(),
+        Some(ids) => {
+            let plural = if ids.len() == 1 { "plan" } else { "plans" };
+            format!("the {} {plural}", ids.join(", "))
+        }
+    }
+}
+
 fn on_plan(plan: Option<&str>) -> String {
     plan.map(|p| format!(" on the {p} plan"))
         .unwrap_or_default()

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{activity_name, did_you_mean_or, holds, on_plan, quoted_list};
+use super::{activity_name, did_you_mean_or, holds, on_plan, plans_text, quoted_list};
 use crate::diag::{Code, Finding};
 use crate::model::{Activity, Pack, RoleSet};
 use crate::source::{SourceFile, Sp, Span};
@@ -55,7 +55,7 @@ impl ActivityNotInPlan<'_> {
                 activity_name(self.activity),
                 self.plan.value,
                 self.pack.name,
-                self.activity.plans_text()
+                plans_text(self.activity)
             ),
         )
         .at(src, self.key, "not part of this plan")
@@ -133,7 +133,7 @@ impl ClaimsProviderDuty<'_> {
             holds("the customer", share),
             if self.teams.len() == 1 { "is" } else { "are" },
         );
-        let allowed = share.intersection(RoleSet::DUTY).is_empty();
+        let allowed = a.customer_duty().is_empty();
         let help = if self.shorthand && allowed {
             format!(
                 "remove this line, or keep the team informed with `{}: {{ informed: {} }}`; if your contract with {} differs, add a waiver with the reason",
@@ -244,7 +244,7 @@ impl PlaceholderTeam<'_> {
         .help(format!(
             "replace `{}` with the team that holds the customer's {}",
             self.team.value,
-            a.customer.value.intersection(RoleSet::DUTY).names()
+            a.customer_duty().names()
         ))
         .provider(self.pack.id())
         .activity(a.id())
