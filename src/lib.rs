@@ -18,10 +18,12 @@ pub mod par;
 pub mod paths;
 pub mod policy;
 pub mod render;
+pub mod reply;
 pub mod server;
 pub mod settings;
 pub mod source;
 pub mod suggest;
+pub mod wrap;
 
 use diag::kinds::{BadGlob, NamedFileUnchecked, NoOwnershipFiles, TooManyFindings, waived_message};
 use diag::{Code, Finding, Severity, Sink};

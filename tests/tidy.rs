@@ -226,3 +226,10 @@ fn loading_never_imports_discovery() {
     // Discovery hands loading a path, its display and maybe its contents.
     never_imports("src/load", "discover");
 }
+
+#[test]
+fn render_never_imports_the_commands() {
+    // Commands call render; what render formats for them (matrices, replies) is plain data in
+    // model::matrix and reply.
+    never_imports("src/render", "commands");
+}

@@ -5,11 +5,12 @@
 
 use std::fmt::Write;
 
-use super::{Refusal, wrap};
+use super::Refusal;
 use crate::diag::Code;
 use crate::diag::explain::explain;
 use crate::model::{Activity, Pack, Packs, RoleSet};
 use crate::suggest;
+use crate::wrap::wrap;
 
 const WIDTH: usize = 80;
 

@@ -9,41 +9,9 @@ use super::{Refusal, plan_and_products};
 use crate::cli::MatrixArgs;
 use crate::diag::{Severity, Sink};
 use crate::load;
+use crate::model::matrix::{FileInfo, Matrix, Row};
 use crate::model::ownership::{DeclarationForm, PLACEHOLDER};
 use crate::model::{Activity, OwnershipFile, Pack, Packs, Role, RoleSet};
-
-/// One row: an activity, and with an ownership file, who holds which role.
-#[derive(Debug)]
-pub struct Row<'a> {
-    pub activity: &'a Activity,
-    /// Teams per role, in RACI order (ownership files only).
-    pub teams: Vec<(Role, Vec<String>)>,
-    /// Customer R or A roles no team holds (ownership files only).
-    pub unowned: RoleSet,
-}
-
-/// The ownership file a matrix was made from.
-#[derive(Debug)]
-pub struct FileInfo {
-    pub path: String,
-    pub service: Option<String>,
-}
-
-#[derive(Debug)]
-pub struct Matrix<'a> {
-    pub pack: &'a Pack,
-    pub plan: Option<String>,
-    pub products: Vec<String>,
-    pub file: Option<FileInfo>,
-    /// Rows grouped by category (for product rows, the product), in the pack's order.
-    pub groups: Vec<(String, Vec<Row<'a>>)>,
-}
-
-impl Matrix<'_> {
-    pub fn rows(&self) -> impl Iterator<Item = &Row<'_>> {
-        self.groups.iter().flat_map(|(_, rows)| rows)
-    }
-}
 
 /// What `matrix` was asked for: a provider, or an ownership file and the pack it names.
 pub enum Target {

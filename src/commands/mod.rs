@@ -1,6 +1,7 @@
 //! The authoring and audit commands (`explain`, `providers`, `matrix`, `init`, `schema`,
 //! `manpage`): each turns its arguments and the packs in force into text, or refuses with a
-//! [`Refusal`]. They never write: `main` hands their text to `render`.
+//! [`Refusal`]. They never write: `main` hands their [`Output`] to `render`. Both types live in
+//! [`crate::reply`], which `render` reads without depending on the commands.
 
 pub mod explain;
 pub mod init;
@@ -14,31 +15,8 @@ use std::path::PathBuf;
 use crate::cli::PackArgs;
 use crate::diag::{Finding, Severity};
 use crate::model::{Pack, Packs};
+pub use crate::reply::{Output, Refusal};
 use crate::{config, load, suggest};
-
-/// A command that cannot do what it was asked: a usage error (exit 2), with what would help,
-/// and the findings behind it when a file was at fault (a broken pack or config file).
-#[derive(Debug)]
-pub struct Refusal {
-    pub message: String,
-    pub help: Option<String>,
-    pub findings: Vec<Finding>,
-}
-
-impl Refusal {
-    pub fn new(message: impl Into<String>) -> Refusal {
-        Refusal {
-            message: message.into(),
-            help: None,
-            findings: Vec::new(),
-        }
-    }
-
-    pub fn help(mut self, help: impl Into<String>) -> Refusal {
-        self.help = Some(help.into());
-        self
-    }
-}
 
 /// The packs with every text of a user pack (names, titles, categories, comments,
 /// descriptions) escaped as the text formats escape them: a repository's own pack may carry
@@ -183,49 +161,6 @@ pub fn plan_and_products(
         }
     }
     Ok(())
-}
-
-/// Word-wraps `text` to `width` columns, each line starting with `indent`; blank lines and
-/// lines that start with spaces (examples) are kept as they are.
-pub fn wrap(text: &str, width: usize, indent: &str) -> String {
-    let mut out = String::new();
-    for paragraph in text.lines() {
-        if paragraph.trim().is_empty() || paragraph.starts_with(' ') {
-            out.push_str(indent);
-            out.push_str(paragraph);
-            out.push('\n');
-            continue;
-        }
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            if !line.is_empty() && indent.len() + line.len() + 1 + word.chars().count() > width {
-                out.push_str(indent);
-                out.push_str(&line);
-                out.push('\n');
-                line.clear();
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        out.push_str(indent);
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
-}
-
-/// What a command produced and where it goes.
-#[derive(Debug)]
-pub enum Output {
-    Stdout(String),
-    /// Written atomically; an existing file is replaced only with `overwrite`.
-    File {
-        path: PathBuf,
-        text: String,
-        overwrite: bool,
-    },
 }
 
 /// Runs an authoring command. `width` is the terminal's, for the matrix table (80 when the

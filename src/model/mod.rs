@@ -4,6 +4,7 @@
 //! commands read them.
 
 pub mod applicability;
+pub mod matrix;
 pub mod ownership;
 pub mod pack;
 pub mod role;

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::matrix::{plans, show_plans, teams, title, unowned};
-use crate::commands::matrix::Matrix;
+use crate::model::matrix::Matrix;
 use crate::model::{Role, RoleSet};
 
 const STYLE: &str = r#"

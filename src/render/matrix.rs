@@ -4,7 +4,7 @@
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, Width, presets};
 use serde_json::{Map, Value, json};
 
-use crate::commands::matrix::{Matrix, Row};
+use crate::model::matrix::{Matrix, Row};
 use crate::model::{Activity, Role, RoleSet};
 
 pub use super::html::render as html;
@@ -139,7 +139,7 @@ pub fn table(m: &Matrix<'_>, width: u16) -> String {
             _ => column,
         };
     }
-    let mut out = crate::commands::wrap(&title(m), usize::from(width), "");
+    let mut out = crate::wrap::wrap(&title(m), usize::from(width), "");
     out.push('\n');
     for line in t.to_string().lines() {
         out.push_str(line.trim_end());

@@ -328,8 +328,8 @@ pub fn terminal_width() -> u16 {
 /// Delivers an authoring command's output: stdout, or a file written atomically. A file that
 /// exists is replaced only when the output says so; otherwise the error is `AlreadyExists`
 /// and the file is left as it was.
-pub fn deliver(output: &crate::commands::Output) -> io::Result<()> {
-    use crate::commands::Output;
+pub fn deliver(output: &crate::reply::Output) -> io::Result<()> {
+    use crate::reply::Output;
     // Pack names, titles and comments (a repository's own pack) and team names reach this
     // text: escape what a terminal or a log would act on, keeping the layout's line breaks.
     match output {
@@ -343,7 +343,7 @@ pub fn deliver(output: &crate::commands::Output) -> io::Result<()> {
 }
 
 /// A command's refusal on stderr: the message, the help, then the findings behind it.
-pub fn refusal(refusal: &crate::commands::Refusal) {
+pub fn refusal(refusal: &crate::reply::Refusal) {
     let mut text = format!("raci-lint: error: {}\n", escape::text(&refusal.message));
     if let Some(help) = &refusal.help {
         text.push_str(&format!("  help: {}\n", escape::text(help)));
