@@ -233,3 +233,29 @@ fn render_never_imports_the_commands() {
     // model::matrix and reply.
     never_imports("src/render", "commands");
 }
+
+#[test]
+fn the_command_line_is_read_only_where_it_is_converted() {
+    // clap's types become plain values in one place per front end; past it nothing reads them.
+    let allowed = [
+        "src/cli.rs",
+        // Settings::resolve: `check` and `config`.
+        "src/settings.rs",
+        // Request::from: the authoring commands.
+        "src/commands/request.rs",
+        // The server keeps its arguments to resolve the settings again when the config changes.
+        "src/server/mod.rs",
+        "src/server/workspace.rs",
+        // The output format and colour choice that Settings carries are clap's value enums.
+        "src/render/mod.rs",
+    ];
+    for (file, code) in code_under("src") {
+        let name = file.to_string_lossy().replace('\\', "/");
+        if !allowed.contains(&name.as_str()) {
+            assert!(
+                !uses_module(&code, "cli"),
+                "{name} reads the command line's types: convert them in Settings::resolve or commands::Request::from"
+            );
+        }
+    }
+}

@@ -4,10 +4,24 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
+use std::path::PathBuf;
 
-use super::{Refusal, plan_and_products};
+use super::{PackOptions, Refusal, plan_and_products};
 use crate::model::Packs;
 use crate::model::ownership::PLACEHOLDER;
+
+/// `raci-lint init`'s options.
+#[derive(Debug)]
+pub struct InitOptions {
+    pub provider: Option<String>,
+    pub plan: Option<String>,
+    pub products: Vec<String>,
+    /// Where to write the file; `-` is standard output.
+    pub output: PathBuf,
+    /// Replace the file if it exists.
+    pub force: bool,
+    pub packs: PackOptions,
+}
 
 /// The file's text for `provider`, `plan` and `products`.
 pub fn run(

@@ -3,15 +3,38 @@
 //! declares and the duties no team holds. The formats are in `render::matrix`.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::{Refusal, plan_and_products};
-use crate::cli::MatrixArgs;
+use super::{PackOptions, Refusal, plan_and_products};
 use crate::diag::{Severity, Sink};
 use crate::load;
 use crate::model::matrix::{FileInfo, Matrix, Row};
 use crate::model::ownership::{DeclarationForm, PLACEHOLDER};
 use crate::model::{Activity, OwnershipFile, Pack, Packs, Role, RoleSet};
+
+/// `raci-lint matrix`'s options.
+#[derive(Debug)]
+pub struct MatrixOptions {
+    /// A provider id or an ownership file.
+    pub target: String,
+    /// Narrow a provider's matrix to a plan, and to generic rows and these products' rows.
+    pub plan: Option<String>,
+    pub products: Vec<String>,
+    pub format: MatrixFormat,
+    /// Where to write it; `None`: standard output.
+    pub output: Option<PathBuf>,
+    pub packs: PackOptions,
+}
+
+/// The formats of `raci-lint matrix`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatrixFormat {
+    Table,
+    Markdown,
+    Csv,
+    Json,
+    Html,
+}
 
 /// What `matrix` was asked for: a provider, or an ownership file and the pack it names.
 pub enum Target {
@@ -20,7 +43,7 @@ pub enum Target {
 }
 
 /// A path that exists is an ownership file; otherwise the argument is a provider id.
-pub fn target(args: &MatrixArgs, packs: &Packs) -> Result<Target, Refusal> {
+pub fn target(args: &MatrixOptions, packs: &Packs) -> Result<Target, Refusal> {
     let path = Path::new(&args.target);
     if packs.get(&args.target).is_some() {
         return Ok(Target::Provider(args.target.clone()));

@@ -8,11 +8,15 @@ pub mod init;
 pub mod manpage;
 pub mod matrix;
 pub mod providers;
+pub mod request;
 pub mod schema;
 
 use std::path::PathBuf;
 
-use crate::cli::PackArgs;
+use matrix::MatrixFormat;
+pub use request::{PackOptions, Request};
+use schema::SchemaKind;
+
 use crate::diag::{Finding, Severity};
 use crate::model::{Pack, Packs};
 pub use crate::reply::{Output, Refusal};
@@ -57,7 +61,7 @@ fn displayable(mut packs: Packs) -> Packs {
 
 /// The packs in force: built-in, the config file's `packs`, then `--packs`. A pack with an
 /// error, or a broken config file, refuses the command.
-pub fn packs(args: &PackArgs) -> Result<Packs, Refusal> {
+pub fn packs(args: &PackOptions) -> Result<Packs, Refusal> {
     let mut paths: Vec<PathBuf> = Vec::new();
     let mut confined = 0;
     let mut root = config::current_root();
@@ -163,10 +167,9 @@ pub fn plan_and_products(
     Ok(())
 }
 
-/// Runs an authoring command. `width` is the terminal's, for the matrix table (80 when the
-/// output is not a terminal).
-pub fn run(mode: crate::cli::Mode, width: u16) -> Result<Output, Refusal> {
-    use crate::cli::{MatrixFormat, Mode};
+/// Runs an authoring command: a [`Request`], or the command line's subcommand it is made from.
+/// `width` is the terminal's, for the matrix table (80 when the output is not a terminal).
+pub fn run(request: impl Into<Request>, width: u16) -> Result<Output, Refusal> {
     use crate::render;
     let to = |text: String, path: Option<PathBuf>| match path {
         Some(path) => Output::File {
@@ -176,70 +179,66 @@ pub fn run(mode: crate::cli::Mode, width: u16) -> Result<Output, Refusal> {
         },
         None => Output::Stdout(text),
     };
-    match mode {
-        Mode::Explain(args) => match args.what.as_deref() {
+    match request.into() {
+        Request::Explain { what, packs: from } => match what.as_deref() {
             None => Ok(Output::Stdout(explain::codes_text())),
-            Some(what) => explain::run(what, &packs(&args.packs)?).map(Output::Stdout),
+            Some(what) => explain::run(what, &packs(&from)?).map(Output::Stdout),
         },
-        Mode::Providers(args) => Ok(Output::Stdout(providers::run(&packs(&args)?))),
-        Mode::Matrix(args) => {
-            let packs = packs(&args.packs)?;
-            let matrix = match matrix::target(&args, &packs)? {
+        Request::Providers(from) => Ok(Output::Stdout(providers::run(&packs(&from)?))),
+        Request::Matrix(options) => {
+            let packs = packs(&options.packs)?;
+            let matrix = match matrix::target(&options, &packs)? {
                 matrix::Target::Provider(id) => {
                     let pack = provider(&packs, &id)?;
-                    matrix::of_provider(pack, args.plan.as_deref(), &args.products)?
+                    matrix::of_provider(pack, options.plan.as_deref(), &options.products)?
                 }
                 matrix::Target::File(file) => matrix::of_file(*file, &packs)?,
             };
-            let width = if args.output.is_some() { 80 } else { width };
-            let text = match args.format {
+            let width = if options.output.is_some() { 80 } else { width };
+            let text = match options.format {
                 MatrixFormat::Table => render::matrix::table(&matrix, width),
                 MatrixFormat::Markdown => render::matrix::markdown(&matrix),
                 MatrixFormat::Csv => render::matrix::csv(&matrix),
                 MatrixFormat::Json => render::matrix::json(&matrix),
                 MatrixFormat::Html => render::matrix::html(&matrix),
             };
-            Ok(to(text, args.output))
+            Ok(to(text, options.output))
         }
-        Mode::Init(args) => {
+        Request::Init(options) => {
             let text = init::run(
-                &packs(&args.packs)?,
-                args.provider.as_deref(),
-                args.plan.as_deref(),
-                &args.products,
+                &packs(&options.packs)?,
+                options.provider.as_deref(),
+                options.plan.as_deref(),
+                &options.products,
             )?;
-            Ok(if args.output.as_os_str() == "-" {
+            Ok(if options.output.as_os_str() == "-" {
                 Output::Stdout(text)
             } else {
                 Output::File {
-                    path: args.output,
+                    path: options.output,
                     text,
-                    overwrite: args.force,
+                    overwrite: options.force,
                 }
             })
         }
-        Mode::Schema(args) => {
+        Request::Schema { kind, packs: from } => {
             // Only the ownership schema names providers; the others need no pack (and a broken
             // config file must not stop `schema config`, which helps to mend it).
-            let packs = match args.kind {
-                crate::cli::SchemaKind::Ownership => Some(packs(&args.packs)?),
+            let packs = match kind {
+                SchemaKind::Ownership => Some(packs(&from)?),
                 _ => None,
             };
-            Ok(Output::Stdout(schema::run(args.kind, packs.as_ref())))
+            Ok(Output::Stdout(schema::run(kind, packs.as_ref())))
         }
-        Mode::Completions(args) => {
-            let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
+        Request::Completions { shell, mut command } => {
             let mut buf = Vec::new();
-            clap_complete::generate(args.shell, &mut command, "raci-lint", &mut buf);
+            clap_complete::generate(shell, &mut command, "raci-lint", &mut buf);
             Ok(Output::Stdout(String::from_utf8_lossy(&buf).into_owned()))
         }
-        Mode::Manpage => {
-            let command = <crate::cli::Cli as clap::CommandFactory>::command();
-            manpage::render(command)
-                .map(Output::Stdout)
-                .map_err(|e| Refusal::new(format!("cannot render the manual page: {e}")))
-        }
-        Mode::Check(_) | Mode::Config(_) | Mode::Server(_) => Err(Refusal::new(
+        Request::Manpage(command) => manpage::render(*command)
+            .map(Output::Stdout)
+            .map_err(|e| Refusal::new(format!("cannot render the manual page: {e}"))),
+        Request::NotAuthoring => Err(Refusal::new(
             "check, config and server are not authoring commands",
         )),
     }

@@ -16,7 +16,6 @@ use std::collections::BTreeMap;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
-use crate::cli::SchemaKind;
 use crate::diag::Code;
 use crate::model::pack::Named as Defined;
 use crate::model::{Pack, Packs};
@@ -407,6 +406,14 @@ fn provider_branch(pack: &Pack) -> serde_json::Value {
 }
 
 /// The schema of `kind`, as pretty JSON. The ownership schema names what `packs` define.
+/// The file kinds `raci-lint schema` describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemaKind {
+    Ownership,
+    Pack,
+    Config,
+}
+
 pub fn run(kind: SchemaKind, packs: Option<&Packs>) -> String {
     let schema = match kind {
         SchemaKind::Ownership => schemars::schema_for!(Ownership),
