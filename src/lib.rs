@@ -25,7 +25,7 @@ pub mod source;
 pub mod suggest;
 pub mod wrap;
 
-use diag::kinds::{BadGlob, NamedFileUnchecked, NoOwnershipFiles, TooManyFindings, waived_message};
+use diag::kinds::{BadGlob, NamedFileUnchecked, NoOwnershipFiles, TooManyFindings, Waived};
 use diag::{Code, Finding, Severity, Sink};
 use settings::Settings;
 
@@ -432,9 +432,9 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     let mut sink = Sink::default();
     sink.extend(kept);
     if settings.show_waived {
-        sink.extend(report.waived.iter().cloned().map(|mut f| {
+        sink.extend(report.waived.iter().cloned().map(|f| {
+            let mut f = Waived(f).report();
             f.severity = Severity::Note;
-            f.message = waived_message(&f.message);
             f.waived = true;
             f
         }));

@@ -259,3 +259,71 @@ fn the_command_line_is_read_only_where_it_is_converted() {
         }
     }
 }
+
+/// Whether `code` invokes the macro `name!` (plain or path-qualified, not `xname!`).
+fn calls_macro(code: &str, name: &str) -> bool {
+    let call = format!("{name}!");
+    code.match_indices(&call)
+        .any(|(at, _)| !code[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+}
+
+#[test]
+fn only_render_prints() {
+    // The print macros write to stdout or stderr behind the renderers' back (a closed pipe
+    // panics, escaping is skipped); clippy.toml disallows them too.
+    for (file, code) in code_under("src") {
+        if file.starts_with("src/render") {
+            continue;
+        }
+        for name in ["print", "println", "eprint", "eprintln"] {
+            assert!(
+                !calls_macro(&code, name),
+                "{} uses {name}!: only src/render writes output",
+                file.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_print_check_sees_qualified_macros_and_ignores_words() {
+    let code = code_only("fn f() { std::println!(\"x\"); } // eprintln!()\nlet s = \"print!\";");
+    assert!(calls_macro(&code, "println"));
+    assert!(!calls_macro(&code, "eprintln") && !calls_macro(&code, "print"));
+}
+
+/// `code` without its unit tests (the `#[cfg(test)]` module closes a file).
+fn without_tests(code: &str) -> &str {
+    code.split("#[cfg(test)]").next().unwrap_or(code)
+}
+
+#[test]
+fn findings_are_made_and_worded_in_diag_only() {
+    // Checks, loaders and the run pass facts to diag::kinds and get a Finding back.
+    for (file, code) in code_under("src") {
+        if file.starts_with("src/diag") {
+            continue;
+        }
+        let code = without_tests(&code);
+        for made in ["Finding::new(", ".message = "] {
+            assert!(
+                !code.contains(made),
+                "{} words a finding itself ({made}): write it in src/diag/kinds",
+                file.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn checks_do_no_io() {
+    for (file, code) in code_under("src/checks") {
+        for io in ["std::fs", "std::io", "std::env", "std::process", "std::net"] {
+            assert!(
+                !code.contains(io),
+                "{} uses {io}: checks read the model only",
+                file.display()
+            );
+        }
+    }
+}

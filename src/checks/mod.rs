@@ -1,5 +1,6 @@
-//! Checks: model in, findings out. A check is `fn check(.., sink)`: it reads the model, pushes
-//! findings and returns nothing. Checks do no I/O.
+//! Checks: model in, findings out. A check reads the model and pushes its findings into a
+//! [`Sink`]; it returns only what the pipeline needs next (the resolved context of a file, the
+//! findings a waiver accepted), never a finding. Checks do no I/O.
 
 pub mod pack;
 pub mod raci;

@@ -216,6 +216,7 @@ fn check_declaration(
                         claimed: RoleSet::DUTY,
                         teams: vec![team.value.as_str()],
                         shorthand: true,
+                        also: Vec::new(),
                     }
                     .report(src)
                     .with_fix(fix),
@@ -239,21 +240,20 @@ fn check_declaration(
                 }
                 let fix = edits::to_informed(&src.text, decl, &offending)
                     .map(|edits| Fix::unsafe_(title::informed(&teams), edits));
-                let mut finding = ClaimsProviderDuty {
-                    span: first.span,
-                    activity,
-                    pack,
-                    plan: ctx.plan,
-                    claimed,
-                    teams,
-                    shorthand: false,
-                }
-                .report(src)
-                .with_fix(fix);
-                for other in &offending[1..] {
-                    finding = finding.also(other.span, "also claimed");
-                }
-                sink.push(finding);
+                sink.push(
+                    ClaimsProviderDuty {
+                        span: first.span,
+                        activity,
+                        pack,
+                        plan: ctx.plan,
+                        claimed,
+                        teams,
+                        shorthand: false,
+                        also: offending[1..].iter().map(|c| c.span).collect(),
+                    }
+                    .report(src)
+                    .with_fix(fix),
+                );
             }
             for claim in claims {
                 if claim.teams.is_empty() {

@@ -106,6 +106,8 @@ pub struct ClaimsProviderDuty<'a> {
     pub claimed: RoleSet,
     pub teams: Vec<&'a str>,
     pub shorthand: bool,
+    /// The other claims on the provider's duties in the declaration, after the first.
+    pub also: Vec<Span>,
 }
 
 impl ClaimsProviderDuty<'_> {
@@ -154,11 +156,15 @@ impl ClaimsProviderDuty<'_> {
                 self.pack.name
             )
         };
-        Finding::new(Code::ClaimsProviderDuty, message)
+        let mut finding = Finding::new(Code::ClaimsProviderDuty, message)
             .at(src, self.span, format!("claims {}'s duty", self.pack.name))
             .help(help)
             .provider(self.pack.id())
-            .activity(a.id())
+            .activity(a.id());
+        for span in self.also {
+            finding = finding.also(span, "also claimed");
+        }
+        finding
     }
 }
 

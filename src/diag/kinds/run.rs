@@ -295,6 +295,12 @@ impl BadGlob {
 
 /// A finding accepted by a waiver or an inline allow, listed with `--show-waived`: its
 /// message says so.
-pub fn waived_message(message: &str) -> String {
-    format!("waived: {message}")
+pub struct Waived(pub Finding);
+
+impl Waived {
+    pub fn report(self) -> Finding {
+        let mut finding = self.0;
+        finding.message = format!("waived: {}", finding.message);
+        finding
+    }
 }
