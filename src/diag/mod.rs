@@ -189,7 +189,8 @@ impl Finding {
     }
 }
 
-/// Where checks put their findings. Checks return nothing; they only push here.
+/// Where checks put their findings: every finding goes here; a check returns at most the resolved
+/// context the pipeline needs next.
 #[derive(Default, Debug)]
 pub struct Sink {
     findings: Vec<Finding>,
