@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
-    DidSaveTextDocument, LogMessage, Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidChangeWorkspaceFolders, DidCloseTextDocument,
+    DidOpenTextDocument, DidSaveTextDocument, LogMessage, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
     CodeActionRequest, Completion, HoverRequest, RegisterCapability, Request as _,
@@ -30,7 +30,7 @@ use lsp_types::{
 };
 
 use self::convert::Encoding;
-use self::workspace::{Buffer, Kind, Workspace};
+use self::workspace::{Buffer, Buffers, Kind, Workspace};
 use crate::cli::CheckArgs;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -55,18 +55,23 @@ pub fn run(mut args: CheckArgs) -> Result<bool, Error> {
     } else {
         Encoding::Utf16
     };
-    // The workspace root becomes the current folder: the config file is found from it as the
-    // command line finds it, and paths are shown relative to it.
+    // Each workspace folder is a current folder in turn: its config file is found from it as
+    // the command line finds it, and paths are shown relative to it.
     #[allow(deprecated)]
-    let root = init
-        .workspace_folders
-        .as_ref()
-        .and_then(|f| f.first())
-        .map(|f| f.uri.clone())
-        .or_else(|| init.root_uri.clone())
-        .and_then(|u| convert::path_of(&u));
-    if let Some(root) = &root {
-        let _ = std::env::set_current_dir(root);
+    let mut roots: Vec<PathBuf> = match &init.workspace_folders {
+        Some(folders) if !folders.is_empty() => folders
+            .iter()
+            .filter_map(|f| convert::path_of(&f.uri))
+            .collect(),
+        _ => init
+            .root_uri
+            .as_ref()
+            .and_then(convert::path_of)
+            .into_iter()
+            .collect(),
+    };
+    if roots.is_empty() {
+        roots.push(std::env::current_dir().unwrap_or_default());
     }
     let capabilities = ServerCapabilities {
         position_encoding: Some(if utf8 {
@@ -85,6 +90,13 @@ pub fn run(mut args: CheckArgs) -> Result<bool, Error> {
             },
         )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        workspace: Some(lsp_types::WorkspaceServerCapabilities {
+            workspace_folders: Some(lsp_types::WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(lsp_types::OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec![":".into(), " ".into(), "(".into(), "-".into()]),
             ..CompletionOptions::default()
@@ -107,9 +119,15 @@ pub fn run(mut args: CheckArgs) -> Result<bool, Error> {
         .and_then(|w| w.did_change_watched_files.as_ref())
         .and_then(|d| d.dynamic_registration)
         .unwrap_or(false);
+    let folders = roots
+        .into_iter()
+        .map(|root| Workspace::new(args.clone(), root))
+        .collect();
     let mut server = Server {
         connection: &connection,
-        workspace: Workspace::new(args),
+        args,
+        folders,
+        buffers: Buffers::new(),
         encoding,
         published: BTreeSet::new(),
         next_id: 0,
@@ -126,7 +144,10 @@ pub fn run(mut args: CheckArgs) -> Result<bool, Error> {
 
 struct Server<'a> {
     connection: &'a Connection,
-    workspace: Workspace,
+    args: CheckArgs,
+    /// One per workspace folder, never empty.
+    folders: Vec<Workspace>,
+    buffers: Buffers,
     encoding: Encoding,
     /// Documents with diagnostics published, to clear or refresh.
     published: BTreeSet<PathBuf>,
@@ -134,6 +155,27 @@ struct Server<'a> {
 }
 
 impl Server<'_> {
+    /// The workspace folder that holds `path` (the innermost), else the first.
+    fn ws(&self, path: &Path) -> &Workspace {
+        self.folders
+            .iter()
+            .filter(|w| w.holds(path))
+            .max_by_key(|w| w.cwd.as_os_str().len())
+            .unwrap_or(&self.folders[0])
+    }
+
+    /// Reloads the folders whose settings or packs `path` is; whether any was.
+    fn reload_for(&mut self, paths: &[PathBuf]) -> bool {
+        let mut any = false;
+        for folder in &mut self.folders {
+            if paths.iter().any(|p| folder.is_setting(p)) {
+                folder.reload();
+                any = true;
+            }
+        }
+        any
+    }
+
     fn send(&self, message: Message) {
         let _ = self.connection.sender.send(message);
     }
@@ -225,7 +267,7 @@ impl Server<'_> {
             }
             if all {
                 dirty.extend(self.published.iter().cloned());
-                dirty.extend(self.workspace.buffers.keys().cloned());
+                dirty.extend(self.buffers.keys().cloned());
             }
             for path in dirty {
                 let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| self.publish(&path)));
@@ -247,7 +289,7 @@ impl Server<'_> {
                     serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
                     && let Some(path) = convert::path_of(&p.text_document.uri)
                 {
-                    self.workspace.buffers.insert(
+                    self.buffers.insert(
                         path.clone(),
                         Buffer {
                             uri: p.text_document.uri,
@@ -262,11 +304,11 @@ impl Server<'_> {
                     serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
                     && let Some(path) = convert::path_of(&p.text_document.uri)
                     && let Some(change) = p.content_changes.into_iter().last()
-                    && let Some(buffer) = self.workspace.buffers.get_mut(&path)
+                    && let Some(buffer) = self.buffers.get_mut(&path)
                 {
                     buffer.text = change.text;
                     // Infrastructure files are judged on open and save only.
-                    if self.workspace.kind(&path) != Kind::Infrastructure {
+                    if self.ws(&path).kind(&path) != Kind::Infrastructure {
                         dirty.insert(path);
                     }
                 }
@@ -276,13 +318,10 @@ impl Server<'_> {
                     serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(n.params)
                     && let Some(path) = convert::path_of(&p.text_document.uri)
                 {
-                    if let (Some(text), Some(buffer)) =
-                        (p.text, self.workspace.buffers.get_mut(&path))
-                    {
+                    if let (Some(text), Some(buffer)) = (p.text, self.buffers.get_mut(&path)) {
                         buffer.text = text;
                     }
-                    if self.workspace.is_setting(&path) {
-                        self.workspace.reload();
+                    if self.reload_for(std::slice::from_ref(&path)) {
                         return true;
                     }
                     dirty.insert(path);
@@ -293,9 +332,41 @@ impl Server<'_> {
                     serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
                     && let Some(path) = convert::path_of(&p.text_document.uri)
                 {
-                    self.workspace.buffers.remove(&path);
+                    self.buffers.remove(&path);
                     // Back to what the disk says (nothing for an infrastructure file not open).
                     dirty.insert(path);
+                }
+            }
+            DidChangeWorkspaceFolders::METHOD => {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeWorkspaceFoldersParams>(n.params)
+                {
+                    let removed: Vec<PathBuf> = p
+                        .event
+                        .removed
+                        .iter()
+                        .filter_map(|f| convert::path_of(&f.uri))
+                        .collect();
+                    let kept: Vec<Workspace> = std::mem::take(&mut self.folders)
+                        .into_iter()
+                        .filter(|w| !removed.contains(&w.cwd))
+                        .collect();
+                    self.folders = kept;
+                    for added in p
+                        .event
+                        .added
+                        .iter()
+                        .filter_map(|f| convert::path_of(&f.uri))
+                    {
+                        if !self.folders.iter().any(|w| w.cwd == added) {
+                            self.folders.push(Workspace::new(self.args.clone(), added));
+                        }
+                    }
+                    if self.folders.is_empty() {
+                        let here = std::env::current_dir().unwrap_or_default();
+                        self.folders.push(Workspace::new(self.args.clone(), here));
+                    }
+                    return true;
                 }
             }
             DidChangeWatchedFiles::METHOD => {
@@ -307,16 +378,15 @@ impl Server<'_> {
                         .iter()
                         .filter_map(|c| convert::path_of(&c.uri))
                         .collect();
-                    if changed.iter().any(|p| self.workspace.is_setting(p)) {
-                        self.workspace.reload();
+                    if self.reload_for(&changed) {
                         return true;
                     }
                     // An ownership file changed: evidence of the open files may change.
                     if changed
                         .iter()
-                        .any(|p| self.workspace.kind(p) == Kind::Ownership)
+                        .any(|p| self.ws(p).kind(p) == Kind::Ownership)
                     {
-                        dirty.extend(self.workspace.buffers.keys().cloned());
+                        dirty.extend(self.buffers.keys().cloned());
                     }
                 }
             }
@@ -328,11 +398,12 @@ impl Server<'_> {
     /// Checks one document and publishes its diagnostics: from its buffer when open, else from
     /// the disk for ownership and config files (an infrastructure file not open gets none).
     fn publish(&mut self, path: &Path) {
-        let (uri, text) = match self.workspace.buffers.get(path) {
+        let ws = self.ws(path);
+        let (uri, text) = match self.buffers.get(path) {
             Some(buffer) => (buffer.uri.clone(), Some(buffer.text.clone())),
             None => match convert::uri_of(path) {
                 Some(uri) => {
-                    let on_disk = (self.workspace.kind(path) != Kind::Infrastructure)
+                    let on_disk = (ws.kind(path) != Kind::Infrastructure)
                         .then(|| std::fs::read_to_string(path).ok())
                         .flatten();
                     (uri, on_disk)
@@ -342,13 +413,11 @@ impl Server<'_> {
         };
         let diagnostics = match &text {
             Some(text) => {
-                let (source, findings) = self.workspace.findings(path, text);
+                let (source, findings) = ws.findings(&self.buffers, path, text);
                 findings
                     .iter()
                     .filter(|f| f.path.as_deref().is_none_or(|p| p == source.path))
-                    .map(|f| {
-                        convert::diagnostic(f, &source.text, self.encoding, &self.workspace.cwd)
-                    })
+                    .map(|f| convert::diagnostic(f, &source.text, self.encoding, &ws.cwd))
                     .collect()
             }
             None => Vec::new(),
@@ -386,7 +455,7 @@ impl Server<'_> {
             ErrorCode::InvalidParams,
             format!("not a file URI: {}", uri.as_str()),
         ))?;
-        let buffer = self.workspace.buffers.get(&path).ok_or((
+        let buffer = self.buffers.get(&path).ok_or((
             ErrorCode::InvalidParams,
             format!("not an open document: {}", uri.as_str()),
         ))?;
@@ -401,16 +470,17 @@ impl Server<'_> {
                     serde_json::from_value(request.params).map_err(invalid)?;
                 let uri = &p.text_document_position_params.text_document.uri;
                 let (path, text) = self.buffer(uri)?;
-                if self.workspace.kind(&path) != Kind::Ownership {
+                let ws = self.ws(&path);
+                if ws.kind(&path) != Kind::Ownership {
                     return Ok(serde_json::Value::Null);
                 }
-                let source = crate::source::SourceFile::new(self.workspace.shown(&path), text);
+                let source = crate::source::SourceFile::new(ws.shown(&path), text);
                 let at = convert::offset(
                     &source.text,
                     p.text_document_position_params.position,
                     self.encoding,
                 );
-                let hover = features::hover(&source, &self.workspace.packs, at);
+                let hover = features::hover(&source, &ws.packs, at);
                 Ok(serde_json::to_value(hover).unwrap_or_default())
             }
             Completion::METHOD => {
@@ -418,15 +488,16 @@ impl Server<'_> {
                     serde_json::from_value(request.params).map_err(invalid)?;
                 let uri = &p.text_document_position.text_document.uri;
                 let (path, text) = self.buffer(uri)?;
-                let source = crate::source::SourceFile::new(self.workspace.shown(&path), text);
+                let ws = self.ws(&path);
+                let source = crate::source::SourceFile::new(ws.shown(&path), text);
                 let at = convert::offset(
                     &source.text,
                     p.text_document_position.position,
                     self.encoding,
                 );
-                let mut items = features::complete_allow(&source.text, at, &self.workspace.packs);
-                if items.is_empty() && self.workspace.kind(&path) == Kind::Ownership {
-                    items = features::complete(&source, &self.workspace.packs, at);
+                let mut items = features::complete_allow(&source.text, at, &ws.packs);
+                if items.is_empty() && ws.kind(&path) == Kind::Ownership {
+                    items = features::complete(&source, &ws.packs, at);
                 }
                 Ok(serde_json::to_value(CompletionResponse::Array(items)).unwrap_or_default())
             }
@@ -434,14 +505,15 @@ impl Server<'_> {
                 let p: lsp_types::CodeActionParams =
                     serde_json::from_value(request.params).map_err(invalid)?;
                 let (path, text) = self.buffer(&p.text_document.uri)?;
-                let (source, findings) = self.workspace.findings(&path, &text);
+                let ws = self.ws(&path);
+                let (source, findings) = ws.findings(&self.buffers, &path, &text);
                 let actions = features::code_actions(
                     &p.text_document.uri,
                     &source,
                     &findings,
                     p.range,
                     self.encoding,
-                    &self.workspace.cwd,
+                    &ws.cwd,
                 );
                 Ok(serde_json::to_value(actions).unwrap_or_default())
             }

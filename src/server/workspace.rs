@@ -1,6 +1,11 @@
-//! The server's view of the workspace: the settings and packs in force (reloaded when the config
-//! file or a pack changes), the open buffers, and each document's findings from the per-document
-//! core ([`crate::document`]), buffers standing in for the disk.
+//! The server's view of one workspace folder: the settings and packs in force there (reloaded
+//! when the config file or a pack changes), and each document's findings from the per-document
+//! core ([`crate::document`]), open buffers standing in for the disk. Settings are found from
+//! the folder as the command line finds them from the current folder, so every call first makes
+//! the folder current (the server is single-threaded).
+
+/// Open buffers by real path, shared by every folder.
+pub type Buffers = HashMap<PathBuf, Buffer>;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -38,14 +43,13 @@ pub struct Workspace {
     /// Problems with the packs in force (a user pack with an error): shown on the config file.
     pub pack_findings: Vec<Finding>,
     ownership: GlobSet,
-    /// Open buffers by real path.
-    pub buffers: HashMap<PathBuf, Buffer>,
-    /// The current folder (the workspace root): shown paths are relative to it.
+    /// The workspace folder: current while this workspace works, shown paths relative to it.
     pub cwd: PathBuf,
 }
 
 impl Workspace {
-    pub fn new(args: CheckArgs) -> Workspace {
+    pub fn new(args: CheckArgs, folder: PathBuf) -> Workspace {
+        let _ = std::env::set_current_dir(&folder);
         let settings = Settings::resolve(args.clone());
         let mut ws = Workspace {
             args,
@@ -53,15 +57,28 @@ impl Workspace {
             packs: Packs::default(),
             pack_findings: Vec::new(),
             ownership: GlobSet::empty(),
-            buffers: HashMap::new(),
-            cwd: std::env::current_dir().unwrap_or_default(),
+            cwd: folder,
         };
         ws.reload();
         ws
     }
 
+    /// Makes the folder current: the config file, the repository root and shown paths are
+    /// judged from it.
+    fn enter(&self) {
+        if std::env::current_dir().ok().as_deref() != Some(self.cwd.as_path()) {
+            let _ = std::env::set_current_dir(&self.cwd);
+        }
+    }
+
+    /// Whether `path` lies in this folder.
+    pub fn holds(&self, path: &Path) -> bool {
+        path.starts_with(&self.cwd)
+    }
+
     /// Reads the config file and the packs again: they changed on disk.
     pub fn reload(&mut self) {
+        self.enter();
         self.settings = Settings::resolve(self.args.clone());
         let (packs, findings) = load::registry::load_confined(
             &self.settings.packs,
@@ -75,6 +92,7 @@ impl Workspace {
     }
 
     pub fn kind(&self, path: &Path) -> Kind {
+        self.enter();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if matches!(name, "raci-lint.yaml" | ".raci-lint.yaml") {
             Kind::Config
@@ -98,8 +116,8 @@ impl Workspace {
 
     /// The text of `path`: its buffer when open, else the disk (ownership and config files are
     /// small; the loader's size limit applies).
-    fn text(&self, path: &Path) -> Option<String> {
-        match self.buffers.get(path) {
+    fn text(&self, buffers: &Buffers, path: &Path) -> Option<String> {
+        match buffers.get(path) {
             Some(buffer) => Some(buffer.text.clone()),
             None => load::read::from_disk(path, &self.shown(path), load::FileKind::Ownership)
                 .ok()
@@ -119,7 +137,13 @@ impl Workspace {
 
     /// The findings of the document at `path` whose text is `text`, as `raci-lint check` would
     /// report them for that file.
-    pub fn findings(&self, path: &Path, text: &str) -> (Arc<SourceFile>, Vec<Finding>) {
+    pub fn findings(
+        &self,
+        buffers: &Buffers,
+        path: &Path,
+        text: &str,
+    ) -> (Arc<SourceFile>, Vec<Finding>) {
+        self.enter();
         let source = SourceFile::new(self.shown(path), text);
         let folder = path.parent().unwrap_or(path);
         let findings = match self.kind(path) {
@@ -127,7 +151,7 @@ impl Workspace {
                 document::ownership_findings(&source, &self.packs, folder, &self.settings)
             }
             Kind::Config => self.config_findings(&source, folder),
-            Kind::Infrastructure => self.evidence_findings(path, &source),
+            Kind::Infrastructure => self.evidence_findings(buffers, path, &source),
         };
         (source, findings)
     }
@@ -143,7 +167,7 @@ impl Workspace {
     }
 
     /// The ownership files of the workspace, resolved, from buffers where open.
-    fn owners(&self) -> (Vec<Resolved>, Vec<WaiverSet>) {
+    fn owners(&self, buffers: &Buffers) -> (Vec<Resolved>, Vec<WaiverSet>) {
         let exclude =
             discover::globset(&self.settings.exclude).unwrap_or_else(|_| GlobSet::empty());
         let roots = [self.settings.root.clone()];
@@ -159,7 +183,7 @@ impl Workspace {
         let mut sets = Vec::new();
         for candidate in found.ownership {
             let path = paths::absolute(&self.cwd, &candidate.path);
-            let Some(text) = self.text(&path) else {
+            let Some(text) = self.text(buffers, &path) else {
                 continue;
             };
             let source = SourceFile::new(self.shown(&path), text);
@@ -172,11 +196,16 @@ impl Workspace {
 
     /// Evidence in an infrastructure file, with the waivers of the ownership files and the
     /// settings' severities applied.
-    fn evidence_findings(&self, path: &Path, source: &Arc<SourceFile>) -> Vec<Finding> {
+    fn evidence_findings(
+        &self,
+        buffers: &Buffers,
+        path: &Path,
+        source: &Arc<SourceFile>,
+    ) -> Vec<Finding> {
         if !self.settings.evidence {
             return Vec::new();
         }
-        let (owners, sets) = self.owners();
+        let (owners, sets) = self.owners(buffers);
         let mut bytes = Vec::new();
         if source.bom {
             bytes.extend_from_slice("\u{feff}".as_bytes());

@@ -381,3 +381,43 @@ async def test_hover_on_a_waiver_code_and_completion_of_plans_and_roles(client: 
     await diagnostics(client, path)
     plans = await complete_at(client, path, 1, 6)
     assert "self-service" in {i.label for i in plans}
+
+
+@pytest.fixture
+def two_folders(tmp_path):
+    for name, config in (("shop", "severity: { claims-provider-duty: off }\n"), ("blog", None)):
+        folder = tmp_path / name
+        (folder / ".git").mkdir(parents=True)
+        (folder / "raci.yaml").write_text(OWNERSHIP)
+        if config:
+            (folder / "raci-lint.yaml").write_text(config)
+    return tmp_path
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[BIN, "server"]))
+async def multi_client(lsp_client: LanguageClient, two_folders):
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params):
+        return None
+
+    folders = [
+        types.WorkspaceFolder(uri=uri(two_folders / name), name=name) for name in ("shop", "blog")
+    ]
+    await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=start(), workspace_folders=folders)
+    )
+    lsp_client.root = two_folders
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_each_workspace_folder_has_its_own_config(multi_client: LanguageClient):
+    client = multi_client
+    shop, blog = client.root / "shop" / "raci.yaml", client.root / "blog" / "raci.yaml"
+    open_doc(client, shop, OWNERSHIP)
+    assert "claims-provider-duty" not in codes(await diagnostics(client, shop))
+    open_doc(client, blog, OWNERSHIP)
+    assert "claims-provider-duty" in codes(await diagnostics(client, blog))
+    # The shop folder's config still holds after the blog folder was checked.
+    change(client, shop, OWNERSHIP + "\n", 2)
+    assert "claims-provider-duty" not in codes(await diagnostics(client, shop))
