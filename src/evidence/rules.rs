@@ -3,7 +3,7 @@
 //! pattern run over a whole file at once, with one union per pack as a prefilter that rejects
 //! most files in a single pass.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::AhoCorasick;
 use globset::GlobSet;
@@ -27,7 +27,8 @@ pub struct Rule {
     files: GlobSet,
     exclude: GlobSet,
     /// Line-bounded, multi-line: run over a whole file, every match lies within one line.
-    regex: Regex,
+    /// Compiled the first time a file needs it: most runs need few of a pack's rules.
+    regex: Lazy,
     /// The pattern has a group named `evidence`: that group, not the whole match, is what
     /// the finding underlines (patterns often need a prefix such as `^[^#]*` to skip
     /// comments, which is not the evidence itself).
@@ -43,15 +44,18 @@ impl Rule {
     /// The byte ranges in `text` (a whole file) that this rule matches, one at a time: a file
     /// with a million matches is never held as a list.
     pub fn matches<'t>(&'t self, text: &'t [u8]) -> Box<dyn Iterator<Item = (usize, usize)> + 't> {
+        let Some(regex) = self.regex.get() else {
+            return Box::new(std::iter::empty());
+        };
         if self.group {
             Box::new(
-                self.regex
+                regex
                     .captures_iter(text)
                     .filter_map(|c| c.name(EVIDENCE_GROUP).or_else(|| c.get(0)))
                     .map(|m| (m.start(), m.end())),
             )
         } else {
-            Box::new(self.regex.find_iter(text).map(|m| (m.start(), m.end())))
+            Box::new(regex.find_iter(text).map(|m| (m.start(), m.end())))
         }
     }
 }
@@ -64,9 +68,42 @@ pub struct PackRules {
     /// of them can only match the residual rules.
     literals: Option<AhoCorasick>,
     /// The union of the rules without usable literals; `None` when every rule has some.
-    residual: Option<Regex>,
+    residual: Option<Lazy>,
     /// All patterns in one regex, groups unnamed: a file it does not match has no evidence.
-    prefilter: Option<Regex>,
+    prefilter: Option<Lazy>,
+}
+
+/// A regex compiled on first use, from its scanner form. Compiling every rule and union of a
+/// pack up front cost about 30 ms a run, most of a small repository's time; a run compiles only
+/// what the files it reads need. `None` inside when it does not compile within the limits.
+struct Lazy {
+    hir: Hir,
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl Lazy {
+    fn new(hir: Hir) -> Lazy {
+        Lazy {
+            hir,
+            regex: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> Option<&Regex> {
+        self.regex.get_or_init(|| build(&self.hir)).as_ref()
+    }
+}
+
+/// Whether a pattern has the capture group named `name`.
+fn has_group(hir: &Hir, name: &str) -> bool {
+    match hir.kind() {
+        HirKind::Capture(cap) => cap.name.as_deref() == Some(name) || has_group(&cap.sub, name),
+        HirKind::Repetition(rep) => has_group(&rep.sub, name),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().any(|h| has_group(h, name))
+        }
+        _ => false,
+    }
 }
 
 /// `pattern` as the scanner runs it: `^`/`$` at line ends (LF or CRLF), no class, literal or
@@ -205,12 +242,11 @@ impl PackRules {
                 let Some(hir) = line_bounded(&rule.pattern.value) else {
                     continue;
                 };
-                let (Some(files), Some(exclude), Some(regex)) =
-                    (globs(&rule.files), globs(&rule.exclude), build(&hir))
+                let (Some(files), Some(exclude)) = (globs(&rule.files), globs(&rule.exclude))
                 else {
                     continue;
                 };
-                let group = regex.capture_names().any(|n| n == Some(EVIDENCE_GROUP));
+                let group = has_group(&hir, EVIDENCE_GROUP);
                 hirs.push(uncaptured(&hir));
                 rules.push(Rule {
                     activity: index,
@@ -218,7 +254,7 @@ impl PackRules {
                     description: rule.description.clone(),
                     files,
                     exclude,
-                    regex,
+                    regex: Lazy::new(hir),
                     group,
                 });
             }
@@ -241,12 +277,8 @@ impl PackRules {
                     .ok()
             })
             .flatten();
-        let residual = (!residual.is_empty())
-            .then(|| build(&Hir::alternation(residual)))
-            .flatten();
-        let prefilter = (!hirs.is_empty())
-            .then(|| build(&Hir::alternation(hirs)))
-            .flatten();
+        let residual = (!residual.is_empty()).then(|| Lazy::new(Hir::alternation(residual)));
+        let prefilter = (!hirs.is_empty()).then(|| Lazy::new(Hir::alternation(hirs)));
         PackRules {
             pack: Arc::clone(pack),
             rules,
@@ -263,7 +295,7 @@ impl PackRules {
     /// Whether the pack has a whole-file prefilter (the union may exceed the size limit; every
     /// rule then runs on every file it covers).
     pub fn has_prefilter(&self) -> bool {
-        self.prefilter.is_some() || self.rules.is_empty()
+        self.prefilter.as_ref().is_some_and(|p| p.get().is_some()) || self.rules.is_empty()
     }
 
     /// Whether the pack has a literal prefilter.
@@ -275,13 +307,18 @@ impl PackRules {
     /// reject most files in one pass; a file they pass goes through the union of the patterns,
     /// one they reject only through the rules that have no literals.
     pub fn may_match(&self, text: &[u8]) -> bool {
+        // A union that does not compile (over the size limit) rejects nothing.
+        let union = |lazy: &Option<Lazy>, none: bool| match lazy.as_ref() {
+            None => none,
+            Some(l) => l.get().is_none_or(|r| r.is_match(text)),
+        };
         let Some(literals) = &self.literals else {
-            return self.prefilter.as_ref().is_none_or(|p| p.is_match(text));
+            return union(&self.prefilter, true);
         };
         if literals.is_match(text) {
-            self.prefilter.as_ref().is_none_or(|p| p.is_match(text))
+            union(&self.prefilter, true)
         } else {
-            self.residual.as_ref().is_some_and(|r| r.is_match(text))
+            union(&self.residual, false)
         }
     }
 }
