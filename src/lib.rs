@@ -50,6 +50,14 @@ pub struct Summary {
     pub fixed: Option<usize>,
 }
 
+/// A file `--diff` would change: its shown path, its text before and after (BOM included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDiff {
+    pub shown: String,
+    pub before: String,
+    pub after: String,
+}
+
 /// File contents that stand in for what is on disk, by the path discovery found: standard input
 /// (`raci-lint -`), and the texts `--fix` and `--diff` have fixed so far.
 pub type Overlay = std::collections::BTreeMap<std::path::PathBuf, std::sync::Arc<[u8]>>;
@@ -87,8 +95,8 @@ pub struct Report {
     pub unsafe_fixable: usize,
     /// Where the files that can have fixes come from, by shown path.
     pub origins: std::collections::BTreeMap<String, FileOrigin>,
-    /// With `--diff`: the unified diff of every fix, for the caller to print.
-    pub diff: Option<String>,
+    /// With `--diff`: every changed file before and after its fixes, for the caller to print.
+    pub diff: Option<Vec<FileDiff>>,
     /// With `--fix`: the files to write (path, bytes), for the caller to write.
     pub writes: Vec<(std::path::PathBuf, Vec<u8>)>,
     /// With `--fix` and `-`: the fixed text of standard input, printed instead of written.
@@ -583,12 +591,16 @@ fn fixing(settings: &Settings) -> Report {
     }
     let stdin = settings.stdin.as_ref().map(|s| s.name.as_path());
     if settings.diff {
-        let mut diff = String::new();
-        for (path, (shown, before)) in &originals {
-            // With the BOM, as the file on disk has it, so that `patch` finds its context.
-            let after = String::from_utf8_lossy(&overlay[path]);
-            diff.push_str(&fix::unified_diff(shown, before, &after));
-        }
+        // With the BOM, as the file on disk has it, so that `patch` finds its context.
+        let mut diff: Vec<FileDiff> = originals
+            .iter()
+            .map(|(path, (shown, before))| FileDiff {
+                shown: shown.clone(),
+                before: before.clone(),
+                after: String::from_utf8_lossy(&overlay[path]).into_owned(),
+            })
+            .collect();
+        diff.sort_by(|a, b| a.shown.cmp(&b.shown));
         report.diff = Some(diff);
         report.summary.fixed = Some(fixed);
     } else {

@@ -509,3 +509,32 @@ fn stdin_with_fix_prints_the_fixed_file() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unowned-duty"));
     assert!(!dir.path().join("raci.yaml").exists());
 }
+
+#[test]
+fn a_hostile_folder_name_cannot_forge_a_diff_header() {
+    // A folder named to end the `+++` line and start one of its own, pointing `patch` at
+    // another file.
+    let evil = "x\n+++ b/.bashrc\n@@ -1 +1 @@";
+    let dir = common::repo(&[(
+        &format!("{evil}/raci.yaml"),
+        "provider: sysbee\nresponsibilities:\n  web-application-security: webteam\nwaivers:\n  - code: activity-overridden\n    reason: old\n",
+    )]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_raci-lint"))
+        .args(["--diff", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    let headers: Vec<&str> = diff.lines().filter(|l| l.starts_with("+++")).collect();
+    assert_eq!(
+        headers,
+        [r#"+++ "b/x\n+++ b/.bashrc\n@@ -1 +1 @@/raci.yaml""#],
+        "{diff}"
+    );
+    assert_eq!(
+        diff.lines().filter(|l| l.starts_with("@@")).count(),
+        1,
+        "{diff}"
+    );
+}

@@ -1,6 +1,6 @@
 //! Applying fixes (DESIGN section 8): which fixes of a file go together in one round (none
-//! overlapping), the file's new text, and the unified diff `--diff` prints. Knows nothing of
-//! YAML ([`edits`] builds the edits) and does no I/O: the caller reads and writes.
+//! overlapping) and the file's new text. Knows nothing of YAML ([`edits`] builds the edits) and
+//! does no I/O: the caller reads and writes (`render::diff` prints `--diff`).
 
 pub mod edits;
 
@@ -87,31 +87,6 @@ pub fn bytes(text: &str, bom: bool) -> Vec<u8> {
     out
 }
 
-/// A unified diff of one file (`a/PATH`, `b/PATH` headers, three lines of context), as `git
-/// diff` and `patch -p1` read it. Line ends are kept as they are, so CRLF survives a round trip
-/// through `patch`.
-pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
-    let diff = similar::TextDiff::from_lines(old, new);
-    let mut out = String::new();
-    out.push_str(&format!("--- a/{path}\n+++ b/{path}\n"));
-    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
-        out.push_str(&format!("{}\n", hunk.header()));
-        for change in hunk.iter_changes() {
-            let sign = match change.tag() {
-                similar::ChangeTag::Delete => '-',
-                similar::ChangeTag::Insert => '+',
-                similar::ChangeTag::Equal => ' ',
-            };
-            out.push(sign);
-            out.push_str(change.value());
-            if change.missing_newline() {
-                out.push_str("\n\\ No newline at end of file\n");
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,18 +126,5 @@ mod tests {
         let edits = [Edit::replace(Span::new(1, 2), "x")];
         let refs: Vec<&Edit> = edits.iter().collect();
         assert_eq!(apply("é", &refs), "é");
-    }
-
-    #[test]
-    fn diff_has_headers_hunks_and_keeps_crlf() {
-        let d = unified_diff("r.yaml", "a: 1\r\nb: 2\r\n", "a: 1\r\nb: 3\r\n");
-        assert_eq!(
-            d,
-            "--- a/r.yaml\n+++ b/r.yaml\n@@ -1,2 +1,2 @@\n a: 1\r\n-b: 2\r\n+b: 3\r\n"
-        );
-        let d = unified_diff("r.yaml", "a", "b");
-        assert!(
-            d.ends_with("-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n")
-        );
     }
 }

@@ -2,6 +2,7 @@
 //! text; [`write()`] sends it to stdout or, atomically, to `--output`.
 
 mod concise;
+mod diff;
 pub mod escape;
 mod excerpt;
 mod file;
@@ -138,7 +139,8 @@ fn statistics(report: &Report, json: bool) -> String {
 /// error how many fixes it holds. A terminal gets file text with its control characters
 /// escaped; a pipe or a file gets it as it is, for `patch` to apply.
 pub fn diff(report: &Report, settings: &Settings) -> io::Result<()> {
-    let text = report.diff.as_deref().unwrap_or("");
+    let text = report.diff.as_deref().map(diff::render).unwrap_or_default();
+    let text = text.as_str();
     match settings.output.as_deref().filter(|p| *p != Path::new("-")) {
         Some(path) => write_atomically(path, text.as_bytes())?,
         None if io::stdout().is_terminal() => file::stdout(escape::document(text).as_bytes())?,

@@ -1,0 +1,96 @@
+//! `--diff`: the unified diff of every fixed file, as `patch -p1` and `git apply` read it.
+
+use crate::FileDiff;
+
+/// A unified diff of one file (`a/PATH`, `b/PATH` headers, three lines of context), as `git
+/// diff` and `patch -p1` read it. Line ends are kept as they are, so CRLF survives a round trip
+/// through `patch`.
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "--- {}\n+++ {}\n",
+        diff_path("a/", path),
+        diff_path("b/", path)
+    ));
+    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+        out.push_str(&format!("{}\n", hunk.header()));
+        for change in hunk.iter_changes() {
+            let sign = match change.tag() {
+                similar::ChangeTag::Delete => '-',
+                similar::ChangeTag::Insert => '+',
+                similar::ChangeTag::Equal => ' ',
+            };
+            out.push(sign);
+            out.push_str(change.value());
+            if change.missing_newline() {
+                out.push_str("\n\\ No newline at end of file\n");
+            }
+        }
+    }
+    out
+}
+
+/// A path in a diff header, C-quoted as git writes it when it holds a quote, a backslash or a
+/// control character (`"a/x\nname"`): a hostile file name must not end the header line and
+/// smuggle in a header of its own that `patch` would follow.
+fn diff_path(prefix: &str, path: &str) -> String {
+    let plain = path
+        .chars()
+        .all(|c| !c.is_control() && c != '"' && c != '\\' && !super::escape::is_unsafe(c));
+    if plain {
+        return format!("{prefix}{path}");
+    }
+    let mut out = String::from("\"");
+    out.push_str(prefix);
+    for c in path.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || super::escape::is_unsafe(c) => {
+                for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                    out.push_str(&format!("\\{byte:03o}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Every file's diff, in the order given (sorted by path).
+pub fn render(files: &[FileDiff]) -> String {
+    files
+        .iter()
+        .map(|f| unified_diff(&f.shown, &f.before, &f.after))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_has_headers_hunks_and_keeps_crlf() {
+        let d = unified_diff("r.yaml", "a: 1\r\nb: 2\r\n", "a: 1\r\nb: 3\r\n");
+        assert_eq!(
+            d,
+            "--- a/r.yaml\n+++ b/r.yaml\n@@ -1,2 +1,2 @@\n a: 1\r\n-b: 2\r\n+b: 3\r\n"
+        );
+        // A file name cannot end the header line.
+        let d = unified_diff("x\n+++ b/.bashrc\n\"q", "a\n", "b\n");
+        assert!(
+            d.starts_with("--- \"a/x\\n+++ b/.bashrc\\n\\\"q\"\n+++ \"b/x\\n"),
+            "{d}"
+        );
+        assert_eq!(d.lines().filter(|l| l.starts_with("+++")).count(), 1);
+        let d = unified_diff("r.yaml", "a", "b");
+        assert!(
+            d.ends_with("-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n")
+        );
+    }
+}
