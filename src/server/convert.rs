@@ -12,7 +12,7 @@ use lsp_types::{
 };
 
 use crate::diag::{Finding, Fix, Severity};
-use crate::source::Span;
+use crate::source::{SourceFile, Span};
 
 /// The unit of `Position.character`, as agreed at `initialize`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,23 +21,21 @@ pub enum Encoding {
     Utf16,
 }
 
-/// The position of byte `offset` in `text` (clamped, moved back to a character boundary).
-pub fn position(text: &str, offset: usize, encoding: Encoding) -> Position {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[..line_start].bytes().filter(|&b| b == b'\n').count();
-    let before = &text[line_start..offset];
-    let character = match encoding {
-        Encoding::Utf8 => before.len(),
-        Encoding::Utf16 => before.chars().map(char::len_utf16).sum(),
+/// The position of byte `offset` of `source` (clamped, moved back to a character boundary; an
+/// offset inside a CRLF is the end of its line). Uses the file's line index and checkpoints, so
+/// a diagnostic costs the same whatever the file's size.
+pub fn position(source: &SourceFile, offset: usize, encoding: Encoding) -> Position {
+    let (line, character) = match encoding {
+        Encoding::Utf16 => source.lsp_position(offset),
+        Encoding::Utf8 => {
+            let offset = source.floor_char_boundary(offset.min(source.text.len()));
+            let line = source.line_index(offset);
+            let (start, end) = source.line_range(line);
+            let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            (clamp(line), clamp(offset.min(end) - start))
+        }
     };
-    Position::new(
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(character).unwrap_or(u32::MAX),
-    )
+    Position::new(line, character)
 }
 
 /// The byte offset of `pos` in `text`: past the end of a line is its end (before the line end),
@@ -70,10 +68,10 @@ pub fn offset(text: &str, pos: Position, encoding: Encoding) -> usize {
     line_start + line.len()
 }
 
-pub fn range(text: &str, span: Span, encoding: Encoding) -> Range {
+pub fn range(source: &SourceFile, span: Span, encoding: Encoding) -> Range {
     Range::new(
-        position(text, span.start, encoding),
-        position(text, span.end, encoding),
+        position(source, span.start, encoding),
+        position(source, span.end, encoding),
     )
 }
 
@@ -131,13 +129,18 @@ fn severity(severity: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// A finding of the document whose text is `text`, as a diagnostic: the primary label's range,
+/// A finding of the document `source`, as a diagnostic: the primary label's range,
 /// the message with its help, the ownership file of an evidence match as related information.
-pub fn diagnostic(finding: &Finding, text: &str, encoding: Encoding, cwd: &Path) -> Diagnostic {
+pub fn diagnostic(
+    finding: &Finding,
+    source: &SourceFile,
+    encoding: Encoding,
+    cwd: &Path,
+) -> Diagnostic {
     let range = finding
         .primary
         .as_ref()
-        .map_or_else(Range::default, |l| self::range(text, l.span, encoding));
+        .map_or_else(Range::default, |l| self::range(source, l.span, encoding));
     let mut message = finding.message.clone();
     if let Some(help) = &finding.help {
         message.push_str("\nhelp: ");
@@ -149,7 +152,7 @@ pub fn diagnostic(finding: &Finding, text: &str, encoding: Encoding, cwd: &Path)
         .filter_map(|r| {
             let uri = uri_of(&cwd.join(&r.source.path))?;
             Some(DiagnosticRelatedInformation {
-                location: Location::new(uri, self::range(&r.source.text, r.label.span, encoding)),
+                location: Location::new(uri, self::range(&r.source, r.label.span, encoding)),
                 message: r.label.text.clone().unwrap_or_default(),
             })
         })
@@ -165,11 +168,11 @@ pub fn diagnostic(finding: &Finding, text: &str, encoding: Encoding, cwd: &Path)
     }
 }
 
-/// A fix as text edits of the document `uri` (whose text is `text`).
-pub fn edits(fix: &Fix, text: &str, encoding: Encoding) -> Vec<TextEdit> {
+/// A fix as text edits of the document `source`.
+pub fn edits(fix: &Fix, source: &SourceFile, encoding: Encoding) -> Vec<TextEdit> {
     fix.edits
         .iter()
-        .map(|e| TextEdit::new(range(text, e.span, encoding), e.content.clone()))
+        .map(|e| TextEdit::new(range(source, e.span, encoding), e.content.clone()))
         .collect()
 }
 
@@ -187,9 +190,15 @@ mod tests {
     #[test]
     fn positions_count_utf16_or_utf8_units() {
         let text = "a: é😀x\r\nb\n";
+        let source = SourceFile::new("raci.yaml", text);
         let x = text.find('x').unwrap();
-        assert_eq!(position(text, x, Encoding::Utf16), Position::new(0, 6));
-        assert_eq!(position(text, x, Encoding::Utf8), Position::new(0, 9));
+        assert_eq!(position(&source, x, Encoding::Utf16), Position::new(0, 6));
+        assert_eq!(position(&source, x, Encoding::Utf8), Position::new(0, 9));
+        // Between the CR and the LF: the end of the line, not a column past it.
+        assert_eq!(
+            position(&source, x + 2, Encoding::Utf16),
+            Position::new(0, 7)
+        );
         assert_eq!(offset(text, Position::new(0, 6), Encoding::Utf16), x);
         assert_eq!(offset(text, Position::new(0, 9), Encoding::Utf8), x);
         // Inside a surrogate pair, past a line end, past the text: clamped, never a panic.
@@ -200,7 +209,7 @@ mod tests {
             text.len()
         );
         assert_eq!(
-            position(text, text.len() + 5, Encoding::Utf16),
+            position(&source, text.len() + 5, Encoding::Utf16),
             Position::new(2, 0)
         );
     }

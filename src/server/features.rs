@@ -444,9 +444,9 @@ pub fn code_actions(
     let mut actions = Vec::new();
     let mut unowned: Vec<&Finding> = Vec::new();
     for finding in findings.iter().filter(|f| touches(f)) {
-        let diagnostic: Diagnostic = convert::diagnostic(finding, text, encoding, cwd);
+        let diagnostic: Diagnostic = convert::diagnostic(finding, source, encoding, cwd);
         if let Some(fix) = &finding.fix {
-            let edits = convert::edits(fix, text, encoding);
+            let edits = convert::edits(fix, source, encoding);
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: fix.title.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
@@ -527,7 +527,7 @@ fn declare_action(
             for id in &ids {
                 insert.push_str(&format!("  {id}: {placeholder}{eol}"));
             }
-            let pos = convert::position(text, text.len(), encoding);
+            let pos = convert::position(source, text.len(), encoding);
             let edit = TextEdit::new(Range::new(pos, pos), insert);
             return Some(action(
                 uri,
@@ -540,7 +540,7 @@ fn declare_action(
     for id in &ids {
         insert.push_str(&format!("{indent}{id}: {placeholder}{eol}"));
     }
-    let pos = convert::position(text, at, encoding);
+    let pos = convert::position(source, at, encoding);
     Some(action(
         uri,
         "Declare the missing duties (team TODO)",
@@ -591,7 +591,7 @@ fn allow_action(
         "{indent}{} raci-lint: allow({activity}) {REASON}{eol}",
         comment_opener(&source.path)
     );
-    let pos = convert::position(text, line_start, encoding);
+    let pos = convert::position(source, line_start, encoding);
     // No `command` to select the placeholder: several clients take a code action that has one
     // for a bare command and drop its edit.
     Some(CodeActionOrCommand::CodeAction(CodeAction {

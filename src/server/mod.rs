@@ -417,7 +417,7 @@ impl Server<'_> {
                 findings
                     .iter()
                     .filter(|f| f.path.as_deref().is_none_or(|p| p == source.path))
-                    .map(|f| convert::diagnostic(f, &source.text, self.encoding, &ws.cwd))
+                    .map(|f| convert::diagnostic(f, &source, self.encoding, &ws.cwd))
                     .collect()
             }
             None => Vec::new(),
