@@ -399,27 +399,24 @@ impl Server<'_> {
     /// the disk for ownership and config files (an infrastructure file not open gets none).
     fn publish(&mut self, path: &Path) {
         let ws = self.ws(path);
-        let (uri, text) = match self.buffers.get(path) {
-            Some(buffer) => (buffer.uri.clone(), Some(buffer.text.clone())),
+        let uri = match self.buffers.get(path) {
+            Some(buffer) => buffer.uri.clone(),
             None => match convert::uri_of(path) {
-                Some(uri) => {
-                    let on_disk = (ws.kind(path) != Kind::Infrastructure)
-                        .then(|| std::fs::read_to_string(path).ok())
-                        .flatten();
-                    (uri, on_disk)
-                }
+                Some(uri) => uri,
                 None => return,
             },
         };
-        let diagnostics = match &text {
-            Some(text) => {
-                let (source, findings) = ws.findings(&self.buffers, path, text);
-                findings
-                    .iter()
-                    .filter(|f| f.path.as_deref().is_none_or(|p| p == source.path))
-                    .map(|f| convert::diagnostic(f, &source, self.encoding, &ws.cwd))
-                    .collect()
-            }
+        let open = self.buffers.contains_key(path);
+        let source = (open || ws.kind(path) != Kind::Infrastructure)
+            .then(|| ws.source(&self.buffers, path))
+            .flatten();
+        let diagnostics = match &source {
+            Some(source) => ws
+                .findings(&self.buffers, path, source)
+                .iter()
+                .filter(|f| f.path.as_deref().is_none_or(|p| p == source.path))
+                .map(|f| convert::diagnostic(f, source, self.encoding, &ws.cwd))
+                .collect(),
             None => Vec::new(),
         };
         if diagnostics.is_empty() {
@@ -506,7 +503,8 @@ impl Server<'_> {
                     serde_json::from_value(request.params).map_err(invalid)?;
                 let (path, text) = self.buffer(&p.text_document.uri)?;
                 let ws = self.ws(&path);
-                let (source, findings) = ws.findings(&self.buffers, &path, &text);
+                let source = crate::source::SourceFile::new(ws.shown(&path), text);
+                let findings = ws.findings(&self.buffers, &path, &source);
                 let actions = features::code_actions(
                     &p.text_document.uri,
                     &source,

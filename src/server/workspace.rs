@@ -114,20 +114,12 @@ impl Workspace {
                 .any(|p| absolute.starts_with(paths::absolute(&self.cwd, p)))
     }
 
-    /// The text of `path`: its buffer when open, else the disk (ownership and config files are
-    /// small; the loader's size limit applies).
-    fn text(&self, buffers: &Buffers, path: &Path) -> Option<String> {
+    /// The document at `path`: its buffer when open, else the disk, through the loader's checks
+    /// (a regular file, at most 4 MiB, UTF-8).
+    pub fn source(&self, buffers: &Buffers, path: &Path) -> Option<Arc<SourceFile>> {
         match buffers.get(path) {
-            Some(buffer) => Some(buffer.text.clone()),
-            None => load::read::from_disk(path, &self.shown(path), load::FileKind::Ownership)
-                .ok()
-                .map(|s| {
-                    let mut text = s.text.clone();
-                    if s.bom {
-                        text.insert(0, '\u{feff}');
-                    }
-                    text
-                }),
+            Some(buffer) => Some(SourceFile::new(self.shown(path), buffer.text.as_str())),
+            None => load::read::from_disk(path, &self.shown(path), load::FileKind::Ownership).ok(),
         }
     }
 
@@ -135,25 +127,23 @@ impl Workspace {
         paths::display_from(Some(&self.cwd), path)
     }
 
-    /// The findings of the document at `path` whose text is `text`, as `raci-lint check` would
-    /// report them for that file.
+    /// The findings of the document at `path` (`source`, from [`Workspace::source`]), as
+    /// `raci-lint check` would report them for that file.
     pub fn findings(
         &self,
         buffers: &Buffers,
         path: &Path,
-        text: &str,
-    ) -> (Arc<SourceFile>, Vec<Finding>) {
+        source: &Arc<SourceFile>,
+    ) -> Vec<Finding> {
         self.enter();
-        let source = SourceFile::new(self.shown(path), text);
         let folder = path.parent().unwrap_or(path);
-        let findings = match self.kind(path) {
+        match self.kind(path) {
             Kind::Ownership => {
-                document::ownership_findings(&source, &self.packs, folder, &self.settings)
+                document::ownership_findings(source, &self.packs, folder, &self.settings)
             }
-            Kind::Config => self.config_findings(&source, folder),
-            Kind::Infrastructure => self.evidence_findings(buffers, path, &source),
-        };
-        (source, findings)
+            Kind::Config => self.config_findings(source, folder),
+            Kind::Infrastructure => self.evidence_findings(buffers, path, source),
+        }
     }
 
     fn config_findings(&self, source: &Arc<SourceFile>, folder: &Path) -> Vec<Finding> {
@@ -183,10 +173,9 @@ impl Workspace {
         let mut sets = Vec::new();
         for candidate in found.ownership {
             let path = paths::absolute(&self.cwd, &candidate.path);
-            let Some(text) = self.text(buffers, &path) else {
+            let Some(source) = self.source(buffers, &path) else {
                 continue;
             };
-            let source = SourceFile::new(self.shown(&path), text);
             let checked = document::ownership(&source, &self.packs, path.parent().unwrap_or(&path));
             owners.extend(checked.resolved);
             sets.extend(checked.waivers);
