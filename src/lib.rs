@@ -589,6 +589,7 @@ fn fixing(settings: &Settings) -> Report {
         }
         report = run(settings, &overlay);
     }
+    report.summary.fixed = Some(fixed);
     let stdin = settings.stdin.as_ref().map(|s| s.name.as_path());
     if settings.diff {
         // With the BOM, as the file on disk has it, so that `patch` finds its context.
@@ -602,16 +603,12 @@ fn fixing(settings: &Settings) -> Report {
             .collect();
         diff.sort_by(|a, b| a.shown.cmp(&b.shown));
         report.diff = Some(diff);
-        report.summary.fixed = Some(fixed);
     } else {
-        report.summary.fixed = Some(fixed);
-        if let Some(name) = stdin {
-            let bytes = overlay.get(name).map_or_else(
-                || settings.stdin.as_ref().map(|s| s.bytes.to_vec()),
-                |b| Some(b.to_vec()),
-            );
-            report.fixed_stdin = bytes;
-        }
+        // Standard input comes back whole, fixed or not.
+        report.fixed_stdin = settings
+            .stdin
+            .as_ref()
+            .map(|s| overlay.get(&s.name).unwrap_or(&s.bytes).to_vec());
         report.writes = overlay
             .into_iter()
             .filter(|(path, _)| Some(path.as_path()) != stdin)
