@@ -9,7 +9,7 @@ use std::sync::{Arc, LazyLock};
 use proptest::prelude::*;
 use raci_lint::checks;
 use raci_lint::diag::Sink;
-use raci_lint::evidence::{allow, rules::PackRules};
+use raci_lint::evidence::{allow, contexts, rules::PackRules};
 use raci_lint::load::{ownership, registry};
 use raci_lint::model::{PackOrigin, Packs};
 use raci_lint::source::SourceFile;
@@ -129,6 +129,12 @@ proptest! {
             Just("ALTER SYSTEM SET work_mem = '64MB';".to_owned()),
             Just("# raci-lint: allow(server-os-patching) lab".to_owned()),
             Just("    name: \"*\"".to_owned()),
+            Just("- ansible.builtin.apt:\n    upgrade: dist".to_owned()),
+            Just("- yum: name=* state=latest".to_owned()),
+            Just("- shell: |\n    apt-get update && \\\n      apt-get -y upgrade".to_owned()),
+            Just("ssh host 'sudo zypper -n patch'".to_owned()),
+            Just("<<EOF".to_owned()),
+            Just("EOF".to_owned()),
             "[ -~\t]{0,40}",
             any::<String>(),
         ], 0..12),
@@ -136,16 +142,29 @@ proptest! {
     ) {
         let text = lines.join(if crlf { "\r\n" } else { "\n" });
         let bytes = text.as_bytes();
+        // The same text read as a script and as YAML: every rule that matches in either way
+        // must be among the literal prefilter's candidates.
+        let commands = contexts::commands(contexts::Kind::Shell, bytes, None);
+        let docs = raci_lint::evidence::yaml::parse(&text);
+        let tasks = contexts::tasks(&docs, &|_| true);
         for rules in RULES.iter() {
-            let mut any_match = false;
-            for rule in &rules.rules {
+            for (i, rule) in rules.rules.iter().enumerate() {
+                let mut matched = false;
                 for (start, end) in rule.matches(bytes) {
                     prop_assert!(start <= end && end <= bytes.len());
                     prop_assert!(!bytes[start..end].contains(&b'\n'), "a match crossed a line end");
-                    any_match = true;
+                    matched = true;
                 }
+                matched |= commands.iter().any(|c| rule.matches_command(&c.text));
+                matched |= tasks.iter().any(|t| rule.matches_task(t));
+                prop_assert!(
+                    !matched || rules.candidates(bytes, &[i]) == [i],
+                    "the prefilter rejected rule {} on a text it matches", rule.id
+                );
             }
-            prop_assert!(!any_match || rules.may_match(bytes), "a prefilter rejected a matching text");
+        }
+        for c in &commands {
+            prop_assert!(c.start <= c.end && c.end <= bytes.len());
         }
         let starts: Vec<usize> = std::iter::once(0)
             .chain(bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1))

@@ -200,23 +200,25 @@ pub fn check(pack: &Pack, sink: &mut Sink) {
                     r.report(problem, glob.span, act);
                 }
             }
-            let pattern = &rule.pattern;
-            let problem = if pattern.value.is_empty() {
-                Some(PatternProblem::Empty)
-            } else if pattern.value.len() > MAX_PATTERN_LEN {
-                Some(PatternProblem::TooLong {
-                    len: pattern.value.len(),
-                    max: MAX_PATTERN_LEN,
-                })
-            } else {
-                regex_cost(&pattern.value, &mut pack_states, &pack.origin).err()
-            };
-            if let Some(problem) = problem {
-                let problem = PackProblem::BadPattern {
-                    rule: name,
-                    problem,
+            let whole_line = !matches!(rule.matcher, crate::model::Matcher::Ansible(_));
+            for pattern in rule.matcher.regexes() {
+                let problem = if pattern.value.is_empty() && whole_line {
+                    Some(PatternProblem::Empty)
+                } else if pattern.value.len() > MAX_PATTERN_LEN {
+                    Some(PatternProblem::TooLong {
+                        len: pattern.value.len(),
+                        max: MAX_PATTERN_LEN,
+                    })
+                } else {
+                    regex_cost(&pattern.value, &mut pack_states, &pack.origin).err()
                 };
-                r.report(problem, pattern.span, act);
+                if let Some(problem) = problem {
+                    let problem = PackProblem::BadPattern {
+                        rule: name,
+                        problem,
+                    };
+                    r.report(problem, pattern.span, act);
+                }
             }
         }
     }
@@ -283,12 +285,14 @@ mod tests {
             let source = crate::source::SourceFile::new("builtin.yaml", text);
             let (pack, _) = crate::load::pack::load(&source, crate::model::PackOrigin::Builtin);
             for rule in pack.unwrap().activities.iter().flat_map(|a| &a.evidence) {
-                let hir = scanner_form(&rule.pattern.value).unwrap();
-                assert!(states(&hir).unwrap() > 0, "{}", rule.id.value);
-                regex::bytes::RegexBuilder::new(&hir.to_string())
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                    .unwrap();
+                for pattern in rule.matcher.regexes() {
+                    let hir = scanner_form(&pattern.value).unwrap();
+                    assert!(states(&hir).unwrap() > 0, "{}", rule.id.value);
+                    regex::bytes::RegexBuilder::new(&hir.to_string())
+                        .size_limit(REGEX_SIZE_LIMIT)
+                        .build()
+                        .unwrap();
+                }
             }
         }
     }

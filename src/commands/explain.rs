@@ -304,6 +304,7 @@ pub fn activity_text(pack: &Pack, activity: &Activity) -> String {
             if let Some(description) = &rule.description {
                 out.push_str(&wrap(description, WIDTH, "    "));
             }
+            out.push_str(&wrap(&matcher_line(&rule.matcher), WIDTH, "    "));
             const SHOWN: usize = 6;
             let files: Vec<&str> = rule
                 .files
@@ -319,13 +320,42 @@ pub fn activity_text(pack: &Pack, activity: &Activity) -> String {
                 line.push_str(&format!(", {} excluded", rule.exclude.len()));
             }
             line.push_str(&format!(
-                "; every glob and the pattern: {}:{}",
+                "; every glob and the matcher: {}:{}",
                 pack.source.path, at.line
             ));
             out.push_str(&wrap(&line, WIDTH, "    "));
         }
     }
     out
+}
+
+/// What an evidence rule's matcher looks for, in one line: its kind and, for a regex written
+/// on one line, the regex.
+fn matcher_line(matcher: &crate::model::Matcher) -> String {
+    use crate::model::Matcher;
+    let regex = |r: &str| {
+        let r = r.trim();
+        if r.contains('\n') {
+            "(a multi-line regex)".to_owned()
+        } else {
+            format!("`{r}`")
+        }
+    };
+    match matcher {
+        Matcher::Pattern(p) => format!("pattern (a regex over one line): {}", regex(&p.value)),
+        Matcher::Command(c) => format!(
+            "command (a regex over one shell command): {}",
+            regex(&c.value)
+        ),
+        Matcher::Ansible(a) => {
+            let modules: Vec<&str> = a.modules.iter().map(|m| m.value.as_str()).collect();
+            let mut line = format!("ansible: a task of module {}", modules.join(", "));
+            for (name, r) in &a.args {
+                line.push_str(&format!("; {name} matching {}", regex(&r.value)));
+            }
+            line
+        }
+    }
 }
 
 /// "R, A (Responsible and Accountable)" or "no role".

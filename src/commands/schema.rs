@@ -226,20 +226,63 @@ struct PackActivity {
     comment: Option<String>,
     /// Product rows only: the generic activity this row replaces for its product.
     overrides: Option<String>,
-    evidence: Option<Vec<Evidence>>,
+    #[serde(default)]
+    #[schemars(schema_with = "evidence_rules")]
+    evidence: Option<Vec<()>>,
 }
 
-#[derive(JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct Evidence {
-    #[schemars(schema_with = "kebab")]
-    id: String,
-    /// Globs of the files searched.
-    files: Vec<String>,
-    exclude: Option<Vec<String>>,
-    /// A regex (Rust syntax), matched within one line.
-    pattern: String,
-    description: Option<String>,
+fn evidence_rules(generator: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "array", "items": evidence_rule(generator) })
+}
+
+/// An evidence rule: globs, and exactly one matcher (DESIGN section 4).
+fn evidence_rule(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "object",
+        "description": "An evidence rule: the files it reads and exactly one matcher (`pattern`, `ansible` or `command`).",
+        "properties": {
+            "id": { "type": "string", "pattern": KEBAB, "description": "Unique within the activity; shown in the finding." },
+            "files": { "type": "array", "items": { "type": "string" }, "description": "Globs of the files read, relative to the repository root." },
+            "exclude": { "type": "array", "items": { "type": "string" }, "description": "Globs of files left out." },
+            "description": { "type": "string", "description": "What a match shows; ends the finding's message." },
+            "pattern": {
+                "type": "string",
+                "minLength": 1,
+                "description": "A regex (Rust syntax) matched line by line, as ripgrep does. A named group `evidence` is what the finding underlines."
+            },
+            "ansible": {
+                "type": "object",
+                "description": "An Ansible task, read as YAML in block, flow or key=value form over any number of lines; never variables, titles, tags, hosts, when, notify or register. The finding underlines the module key.",
+                "properties": {
+                    "module": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": { "type": "string", "pattern": "^[A-Za-z0-9_.]+$" },
+                        "description": "Module names; any collection prefix matches (`apt` matches `ansible.builtin.apt`)."
+                    },
+                    "args": {
+                        "type": "object",
+                        "additionalProperties": { "type": "string" },
+                        "description": "Argument name (or aliases `name|pkg`) to a regex its value must match; every named argument must match. A list value matches when one item does; an argument the task leaves out is the empty string."
+                    }
+                },
+                "required": ["module"],
+                "additionalProperties": false
+            },
+            "command": {
+                "type": "string",
+                "minLength": 1,
+                "description": "A regex over one shell command, wherever the repository runs commands (scripts, Makefile recipes, cron lines, systemd Exec, Ansible shell/command/raw/script and cron tasks, cloud-init runcmd/bootcmd, Kubernetes containers, fail2ban actions, ferm hooks, interface hooks, and their templates). The command's words are joined by single spaces, quotes removed; sudo, env, VAR=value prefixes and redirections are left out."
+            }
+        },
+        "required": ["id", "files"],
+        "additionalProperties": false,
+        "oneOf": [
+            { "required": ["pattern"] },
+            { "required": ["ansible"] },
+            { "required": ["command"] }
+        ]
+    })
 }
 
 // ---- the config file ----

@@ -44,20 +44,30 @@ impl Allow {
             .find(|a| *a == id)
     }
 
-    /// It suppresses a match on its own line or the line below.
-    pub fn covers_line(&self, line: usize) -> bool {
-        line == self.line || line == self.line + 1
+    /// It suppresses a match on lines `first..=last` (a task or a command may take several)
+    /// when it sits on one of them or on the line above the first.
+    pub fn covers_lines(&self, first: usize, last: usize) -> bool {
+        self.line + 1 >= first && self.line <= last
     }
 }
 
 /// The first allow (index into `allows`, sorted by line) with a reason that covers a match on
-/// `line` of `activity`: found by binary search, so many allows and many matches stay linear.
-pub fn covering(allows: &[Allow], line: usize, provider: &str, activity: &str) -> Option<usize> {
-    let from = allows.partition_point(|a| a.line + 1 < line);
+/// lines `first..=last` of `activity`: found by binary search, so many allows and many matches
+/// stay linear.
+pub fn covering(
+    allows: &[Allow],
+    first: usize,
+    last: usize,
+    provider: &str,
+    activity: &str,
+) -> Option<usize> {
+    let from = allows.partition_point(|a| a.line + 1 < first);
     allows[from..]
         .iter()
-        .take_while(|a| a.line <= line)
-        .position(|a| a.reason.is_some() && a.covers_line(line) && a.names(provider, activity))
+        .take_while(|a| a.line <= last)
+        .position(|a| {
+            a.reason.is_some() && a.covers_lines(first, last) && a.names(provider, activity)
+        })
         .map(|i| from + i)
 }
 
@@ -157,7 +167,8 @@ mod tests {
         assert_eq!(a.start, 100 + 21);
         assert_eq!(a.end, 100 + line.len());
         assert!(a.names("sysbee", "server-os-patching"));
-        assert!(a.covers_line(4) && a.covers_line(5) && !a.covers_line(6));
+        assert!(a.covers_lines(4, 4) && a.covers_lines(5, 5) && !a.covers_lines(6, 6));
+        assert!(a.covers_lines(2, 4) && a.covers_lines(5, 9) && !a.covers_lines(1, 3));
 
         let bare = parse_line(b"# raci-lint: allow(sysbee/server-os-patching)   ", 0, 0);
         assert_eq!(bare[0].reason, None);

@@ -21,6 +21,29 @@ pub fn required(hir: &Hir) -> Option<Literals> {
     (set.iter().all(|l| l.len() >= MIN_LEN) && set.len() <= MAX_SET).then_some(set)
 }
 
+/// `set` if it is usable as a prefilter: every literal long enough, not too many.
+pub fn usable(set: Literals) -> Option<Literals> {
+    (set.iter().all(|l| l.len() >= MIN_LEN) && set.len() <= MAX_SET && !set.is_empty())
+        .then_some(set)
+}
+
+/// Each literal cut to its longest run without white space (a command's words may be split
+/// over lines in the file); `None` when a run is too short to be of use.
+pub fn unspaced(set: Literals) -> Option<Literals> {
+    let mut cut: Literals = set
+        .iter()
+        .map(|l| {
+            l.split(|b| b.is_ascii_whitespace())
+                .max_by_key(|run| run.len())
+                .unwrap_or_default()
+                .to_vec()
+        })
+        .collect();
+    cut.sort();
+    cut.dedup();
+    usable(cut)
+}
+
 /// One of these must occur in every match of `hir`; `None` when nothing is required.
 fn walk(hir: &Hir) -> Option<Literals> {
     match hir.kind() {

@@ -4,8 +4,11 @@
 //! every scope, and files no applicable rule looks at, are never read.
 
 pub mod allow;
+pub mod contexts;
 pub mod literals;
 pub mod rules;
+pub mod shell;
+pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -295,17 +298,24 @@ fn judge(
     max_file_size: u64,
     max_findings: usize,
 ) -> Option<FileResult> {
+    let commands = std::cell::OnceCell::new();
     let rules: Vec<usize> = owner
         .applicable
         .iter()
         .copied()
-        .filter(|&i| owner.rules.rules[i].covers(rel))
+        .filter(|&i| {
+            let rule = &owner.rules.rules[i];
+            rule.covers(rel)
+                && (!matches!(rule.matcher, rules::Matcher::Command(_))
+                    || *commands.get_or_init(|| contexts::may_hold_commands(rel)))
+        })
         .collect();
     if rules.is_empty() {
         return None;
     }
     Some(scan_file(
         target,
+        rel,
         owner,
         &rules,
         max_file_size,
@@ -384,10 +394,13 @@ struct Hit {
     rule: usize,
     start: usize,
     end: usize,
+    /// The task or command takes more than one line.
+    multiline: bool,
 }
 
 fn scan_file(
     file: &Target<'_>,
+    rel: &Path,
     owner: &Owner<'_>,
     rules: &[usize],
     max: u64,
@@ -431,8 +444,8 @@ fn scan_file(
         return FileResult::Skipped(file.display.clone(), SkipReason::Binary);
     }
     let has_allows = allow::mentioned(&bytes);
-    let may_match = owner.rules.may_match(&bytes);
-    if !may_match && !has_allows {
+    let candidates = owner.rules.candidates(&bytes, rules);
+    if candidates.is_empty() && !has_allows {
         return FileResult::nothing();
     }
     let line_starts: Vec<usize> = std::iter::once(0)
@@ -449,25 +462,30 @@ fn scan_file(
     let mut hits = Vec::new();
     let mut waived_hits = Vec::new();
     let mut dropped = 0;
-    if may_match {
-        for &rule in rules {
-            let activity = owner.rules.activity(&owner.rules.rules[rule]).id();
-            // At most `max_findings` kept per rule: together they hold the file's first
-            // `max_findings` in output order. The rest are counted, and still use their allows.
-            let mut kept = 0;
-            for (start, end) in owner.rules.rules[rule].matches(&bytes) {
-                let line = line_of(start);
-                if let Some(i) = allow::covering(&allows, line, provider, activity) {
-                    used[i] = true;
-                    if waived_hits.len() < max_findings {
-                        waived_hits.push(Hit { rule, start, end });
-                    }
-                } else if kept < max_findings {
-                    kept += 1;
-                    hits.push(Hit { rule, start, end });
-                } else {
-                    dropped += 1;
+    let structure = Structure::new(&bytes, rel, owner, &candidates);
+    for &rule in &candidates {
+        let activity = owner.rules.activity(&owner.rules.rules[rule]).id();
+        // At most `max_findings` kept per rule: together they hold the file's first
+        // `max_findings` in output order. The rest are counted, and still use their allows.
+        let mut kept = 0;
+        for m in structure.matches(&owner.rules.rules[rule], &bytes) {
+            let (first, last) = (line_of(m.from), line_of(m.to.max(m.from + 1) - 1));
+            let hit = Hit {
+                rule,
+                start: m.start,
+                end: m.end,
+                multiline: last > first,
+            };
+            if let Some(i) = allow::covering(&allows, first, last, provider, activity) {
+                used[i] = true;
+                if waived_hits.len() < max_findings {
+                    waived_hits.push(hit);
                 }
+            } else if kept < max_findings {
+                kept += 1;
+                hits.push(hit);
+            } else {
+                dropped += 1;
             }
         }
     }
@@ -484,6 +502,97 @@ fn scan_file(
         *d = dropped;
     }
     result
+}
+
+/// One match: the bytes a finding underlines, and the bytes of the whole task or command, on
+/// any line of which an allow counts.
+struct Match {
+    start: usize,
+    end: usize,
+    from: usize,
+    to: usize,
+}
+
+/// What a file holds beyond its lines, read once and only when a rule needs it: its YAML
+/// tree, its commands, its Ansible tasks.
+struct Structure {
+    commands: Vec<shell::Command>,
+    tasks: Vec<contexts::Task>,
+}
+
+impl Structure {
+    fn new(bytes: &[u8], rel: &Path, owner: &Owner<'_>, candidates: &[usize]) -> Structure {
+        use rules::Matcher;
+        let rules = || candidates.iter().map(|&r| &owner.rules.rules[r]);
+        let wants_commands = rules().any(|r| matches!(r.matcher, Matcher::Command(_)));
+        let modules: Vec<&str> = rules()
+            .filter_map(|r| match &r.matcher {
+                Matcher::Ansible { modules, .. } => Some(modules.iter().map(String::as_str)),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let kind = if wants_commands {
+            contexts::kind(rel, &bytes[..bytes.len().min(256)])
+        } else {
+            contexts::Kind::None
+        };
+        let needs_yaml = !modules.is_empty() || kind == contexts::Kind::Yaml;
+        // YAML is read as text: a file that is not UTF-8 has no YAML structure.
+        let docs = match std::str::from_utf8(bytes) {
+            Ok(text) if needs_yaml => yaml::parse(text),
+            _ => Vec::new(),
+        };
+        let commands = if wants_commands {
+            contexts::commands(kind, bytes, Some(&docs))
+        } else {
+            Vec::new()
+        };
+        let tasks = if modules.is_empty() {
+            Vec::new()
+        } else {
+            contexts::tasks(&docs, &|m| modules.contains(&m))
+        };
+        Structure { commands, tasks }
+    }
+
+    fn matches<'s>(
+        &'s self,
+        rule: &'s rules::Rule,
+        bytes: &'s [u8],
+    ) -> Box<dyn Iterator<Item = Match> + 's> {
+        use rules::Matcher;
+        match &rule.matcher {
+            Matcher::Pattern { .. } => Box::new(rule.matches(bytes).map(|(start, end)| Match {
+                start,
+                end,
+                from: start,
+                to: end,
+            })),
+            Matcher::Command(_) => Box::new(
+                self.commands
+                    .iter()
+                    .filter(|c| rule.matches_command(&c.text))
+                    .map(|c| Match {
+                        start: c.start,
+                        end: c.end,
+                        from: c.start,
+                        to: c.end,
+                    }),
+            ),
+            Matcher::Ansible { .. } => Box::new(
+                self.tasks
+                    .iter()
+                    .filter(|t| rule.matches_task(t))
+                    .map(|t| Match {
+                        start: t.key.start,
+                        end: t.key.end,
+                        from: t.task.start.min(t.key.start),
+                        to: t.task.end.max(t.key.end),
+                    }),
+            ),
+        }
+    }
 }
 
 /// Turns hits and allows into findings: a hit covered by an allow with a reason is waived; an
@@ -517,6 +626,13 @@ fn report(
             description: rule.description.as_deref(),
             line_text: source.line_text(span.start),
             owner: &owner.resolved.file,
+            allow_at: match rule.matcher {
+                rules::Matcher::Ansible { .. } => "any line of this task or the line above it",
+                rules::Matcher::Command(_) if hit.multiline => {
+                    "any line of this command or the line above it"
+                }
+                _ => "this line or the line above",
+            },
         }
         .report(&source)
     };

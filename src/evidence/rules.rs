@@ -26,13 +26,24 @@ pub struct Rule {
     pub description: Option<String>,
     files: GlobSet,
     exclude: GlobSet,
+    pub matcher: Matcher,
+}
+
+/// A rule's matcher, compiled. Regexes compile the first time a file needs them: most runs
+/// need few of a pack's rules.
+pub enum Matcher {
     /// Line-bounded, multi-line: run over a whole file, every match lies within one line.
-    /// Compiled the first time a file needs it: most runs need few of a pack's rules.
-    regex: Lazy,
-    /// The pattern has a group named `evidence`: that group, not the whole match, is what
-    /// the finding underlines (patterns often need a prefix such as `^[^#]*` to skip
-    /// comments, which is not the evidence itself).
-    group: bool,
+    /// `group`: the pattern has a group named `evidence`, which is what the finding underlines
+    /// (patterns often need a prefix such as `^[^#]*` to skip comments, which is not the
+    /// evidence itself).
+    Pattern { regex: Lazy, group: bool },
+    /// Over each command's text.
+    Command(Lazy),
+    /// Module short names, and each named argument's regex.
+    Ansible {
+        modules: Vec<String>,
+        args: Vec<(String, Lazy)>,
+    },
 }
 
 impl Rule {
@@ -41,13 +52,16 @@ impl Rule {
         self.files.is_match(rel) && !self.exclude.is_match(rel)
     }
 
-    /// The byte ranges in `text` (a whole file) that this rule matches, one at a time: a file
-    /// with a million matches is never held as a list.
+    /// For a `pattern` rule, the byte ranges in `text` (a whole file) it matches, one at a
+    /// time: a file with a million matches is never held as a list.
     pub fn matches<'t>(&'t self, text: &'t [u8]) -> Box<dyn Iterator<Item = (usize, usize)> + 't> {
-        let Some(regex) = self.regex.get() else {
+        let Matcher::Pattern { regex, group } = &self.matcher else {
             return Box::new(std::iter::empty());
         };
-        if self.group {
+        let Some(regex) = regex.get() else {
+            return Box::new(std::iter::empty());
+        };
+        if *group {
             Box::new(
                 regex
                     .captures_iter(text)
@@ -58,25 +72,47 @@ impl Rule {
             Box::new(regex.find_iter(text).map(|m| (m.start(), m.end())))
         }
     }
+
+    /// For a `command` rule, whether it matches one command's text.
+    pub fn matches_command(&self, text: &str) -> bool {
+        match &self.matcher {
+            Matcher::Command(regex) => regex.get().is_some_and(|r| r.is_match(text.as_bytes())),
+            _ => false,
+        }
+    }
+
+    /// For an `ansible` rule, whether it matches one task: its module is one of the rule's and
+    /// every named argument has a value that matches.
+    pub fn matches_task(&self, task: &super::contexts::Task) -> bool {
+        let Matcher::Ansible { modules, args } = &self.matcher else {
+            return false;
+        };
+        modules.contains(&task.module)
+            && args.iter().all(|(name, regex)| {
+                regex
+                    .get()
+                    .is_some_and(|r| task.values(name).iter().any(|v| r.is_match(v.as_bytes())))
+            })
+    }
 }
 
 /// Every evidence rule of one pack.
 pub struct PackRules {
     pub pack: Arc<Pack>,
     pub rules: Vec<Rule>,
-    /// The required literals of every rule that has them, in one automaton: a file holding none
-    /// of them can only match the residual rules.
+    /// The required literals of every rule that has them, in one automaton: a rule none of
+    /// whose literals a file holds cannot match it, and is not run.
     literals: Option<AhoCorasick>,
-    /// The union of the rules without usable literals; `None` when every rule has some.
-    residual: Option<Lazy>,
-    /// All patterns in one regex, groups unnamed: a file it does not match has no evidence.
-    prefilter: Option<Lazy>,
+    /// For each literal of the automaton, the rules that require it.
+    literal_rules: Vec<Vec<usize>>,
+    /// Rules without usable literals: they run on every file they cover.
+    always: Vec<bool>,
 }
 
 /// A regex compiled on first use, from its scanner form. Compiling every rule and union of a
 /// pack up front cost about 30 ms a run, most of a small repository's time; a run compiles only
 /// what the files it reads need. `None` inside when it does not compile within the limits.
-struct Lazy {
+pub struct Lazy {
     hir: Hir,
     regex: OnceLock<Option<Regex>>,
 }
@@ -103,6 +139,37 @@ fn has_group(hir: &Hir, name: &str) -> bool {
             subs.iter().any(|h| has_group(h, name))
         }
         _ => false,
+    }
+}
+
+/// A regex over one value (a command, an argument): `^`/`$` at its ends, word boundaries judged
+/// on ASCII.
+fn whole_value(pattern: &str) -> Option<Hir> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    Some(ascii_words(&hir))
+}
+
+/// The same expression with Unicode word boundaries judged on ASCII.
+fn ascii_words(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Repetition(rep) => {
+            let mut rep = rep.clone();
+            rep.sub = Box::new(ascii_words(&rep.sub));
+            Hir::repetition(rep)
+        }
+        HirKind::Capture(cap) => {
+            let mut cap = cap.clone();
+            cap.sub = Box::new(ascii_words(&cap.sub));
+            Hir::capture(cap)
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(ascii_words).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(ascii_words).collect()),
+        HirKind::Look(look) => Hir::look(ascii_boundary(*look)),
+        _ => hir.clone(),
     }
 }
 
@@ -231,60 +298,112 @@ impl PackRules {
     /// Compiles a validated pack's rules. Validation has already rejected bad globs and
     /// patterns, so a rule that still fails to compile is left out rather than trusted.
     pub fn compile(pack: &Arc<Pack>) -> PackRules {
+        use crate::model::Matcher as M;
         let mut rules = Vec::new();
-        let mut hirs = Vec::new();
+        let mut required: Vec<Option<literals::Literals>> = Vec::new();
         for (index, activity) in pack.activities.iter().enumerate() {
             for rule in &activity.evidence {
                 let globs = |list: &[crate::source::Sp<String>]| {
                     let globs: Vec<String> = list.iter().map(|g| g.value.clone()).collect();
                     discover::globset(&globs).ok()
                 };
-                let Some(hir) = line_bounded(&rule.pattern.value) else {
-                    continue;
-                };
                 let (Some(files), Some(exclude)) = (globs(&rule.files), globs(&rule.exclude))
                 else {
                     continue;
                 };
-                let group = has_group(&hir, EVIDENCE_GROUP);
-                hirs.push(uncaptured(&hir));
+                let (matcher, lits) = match &rule.matcher {
+                    M::Pattern(p) => {
+                        let Some(hir) = line_bounded(&p.value) else {
+                            continue;
+                        };
+                        let lits = literals::required(&uncaptured(&hir));
+                        let group = has_group(&hir, EVIDENCE_GROUP);
+                        (
+                            Matcher::Pattern {
+                                regex: Lazy::new(hir),
+                                group,
+                            },
+                            lits,
+                        )
+                    }
+                    M::Command(p) => {
+                        let Some(hir) = whole_value(&p.value) else {
+                            continue;
+                        };
+                        // A command's words are joined by single spaces, and may have been
+                        // split over lines or quoted in the file: only the longest run without
+                        // white space of each literal is sure to be in the file's bytes.
+                        let lits =
+                            literals::required(&uncaptured(&hir)).and_then(literals::unspaced);
+                        (Matcher::Command(Lazy::new(hir)), lits)
+                    }
+                    M::Ansible(a) => {
+                        let modules: Vec<String> = a
+                            .modules
+                            .iter()
+                            .map(|m| super::contexts::short(&m.value).to_owned())
+                            .collect();
+                        let Some(args) = a
+                            .args
+                            .iter()
+                            .map(|(k, v)| Some((k.clone(), Lazy::new(whole_value(&v.value)?))))
+                            .collect::<Option<Vec<_>>>()
+                        else {
+                            continue;
+                        };
+                        // The module's short name is in every form of the task.
+                        let lits = literals::usable(
+                            modules
+                                .iter()
+                                .map(|m| m.to_ascii_lowercase().into_bytes())
+                                .collect(),
+                        );
+                        (Matcher::Ansible { modules, args }, lits)
+                    }
+                };
+                required.push(lits);
                 rules.push(Rule {
                     activity: index,
                     id: rule.id.value.clone(),
                     description: rule.description.clone(),
                     files,
                     exclude,
-                    regex: Lazy::new(hir),
-                    group,
+                    matcher,
                 });
             }
         }
-        let mut all_literals: Vec<Vec<u8>> = Vec::new();
-        let mut residual = Vec::new();
-        for hir in &hirs {
-            match literals::required(hir) {
-                Some(set) => all_literals.extend(set),
-                None => residual.push(hir.clone()),
+        let mut all: Vec<Vec<u8>> = Vec::new();
+        let mut literal_rules: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::with_capacity(rules.len());
+        for (rule, lits) in required.into_iter().enumerate() {
+            always.push(lits.is_none());
+            for lit in lits.into_iter().flatten() {
+                match all.iter().position(|l| *l == lit) {
+                    Some(i) => literal_rules[i].push(rule),
+                    None => {
+                        all.push(lit);
+                        literal_rules.push(vec![rule]);
+                    }
+                }
             }
         }
-        all_literals.sort();
-        all_literals.dedup();
-        let literals = (!all_literals.is_empty())
+        let literals = (!all.is_empty())
             .then(|| {
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
-                    .build(all_literals)
+                    .build(&all)
                     .ok()
             })
             .flatten();
-        let residual = (!residual.is_empty()).then(|| Lazy::new(Hir::alternation(residual)));
-        let prefilter = (!hirs.is_empty()).then(|| Lazy::new(Hir::alternation(hirs)));
+        if literals.is_none() {
+            always.iter_mut().for_each(|a| *a = true);
+        }
         PackRules {
             pack: Arc::clone(pack),
             rules,
             literals,
-            residual,
-            prefilter,
+            literal_rules,
+            always,
         }
     }
 
@@ -292,34 +411,44 @@ impl PackRules {
         &self.pack.activities[rule.activity]
     }
 
-    /// Whether the pack has a whole-file prefilter (the union may exceed the size limit; every
-    /// rule then runs on every file it covers).
-    pub fn has_prefilter(&self) -> bool {
-        self.prefilter.as_ref().is_some_and(|p| p.get().is_some()) || self.rules.is_empty()
-    }
-
-    /// Whether the pack has a literal prefilter.
+    /// Whether every rule of the pack has literals to reject files with.
     pub fn has_literals(&self) -> bool {
-        self.literals.is_some()
+        self.literals.is_some() && !self.always.iter().any(|a| *a)
     }
 
-    /// False when no line of `text` can match any rule of the pack. The literals come first and
-    /// reject most files in one pass; a file they pass goes through the union of the patterns,
-    /// one they reject only through the rules that have no literals.
-    pub fn may_match(&self, text: &[u8]) -> bool {
-        // A union that does not compile (over the size limit) rejects nothing.
-        let union = |lazy: &Option<Lazy>, none: bool| match lazy.as_ref() {
-            None => none,
-            Some(l) => l.get().is_none_or(|r| r.is_match(text)),
-        };
-        let Some(literals) = &self.literals else {
-            return union(&self.prefilter, true);
-        };
-        if literals.is_match(text) {
-            union(&self.prefilter, true)
-        } else {
-            union(&self.residual, false)
+    /// The rules among `rules` that may match `text`: those whose required literals it holds
+    /// (one pass of the automaton, as ripgrep's literal prefilter), and those without literals.
+    pub fn candidates(&self, text: &[u8], rules: &[usize]) -> Vec<usize> {
+        let mut wanted: Vec<bool> = vec![false; self.rules.len()];
+        let mut open = 0;
+        for &r in rules {
+            if self.always[r] {
+                wanted[r] = true;
+            } else {
+                open += 1;
+            }
         }
+        if open > 0
+            && let Some(ac) = &self.literals
+        {
+            let mut seen = vec![false; self.literal_rules.len()];
+            for m in ac.find_overlapping_iter(text) {
+                let lit = m.pattern().as_usize();
+                if std::mem::replace(&mut seen[lit], true) {
+                    continue;
+                }
+                for &r in &self.literal_rules[lit] {
+                    if rules.contains(&r) && !wanted[r] {
+                        wanted[r] = true;
+                        open -= 1;
+                    }
+                }
+                if open == 0 {
+                    break;
+                }
+            }
+        }
+        rules.iter().copied().filter(|&r| wanted[r]).collect()
     }
 }
 
@@ -329,15 +458,30 @@ mod tests {
     use crate::load::registry;
 
     #[test]
-    fn builtin_packs_have_a_prefilter() {
+    fn builtin_rules_have_literals() {
         let (packs, _) = registry::builtin();
         for pack in packs {
             let rules = PackRules::compile(&Arc::new(pack));
             assert!(!rules.rules.is_empty(), "{}", rules.pack.id());
-            assert!(rules.has_prefilter(), "{}", rules.pack.id());
-            assert!(rules.has_literals(), "{}", rules.pack.id());
-            assert!(rules.may_match(b"x\n  sudo apt-get -y dist-upgrade\n"));
-            assert!(!rules.may_match(b"nothing to see here\n"));
+            let without: Vec<&str> = (0..rules.rules.len())
+                .filter(|&r| rules.always[r])
+                .map(|r| rules.rules[r].id.as_str())
+                .collect();
+            // Rule files' `-A` lines have no literal of three bytes; the rule reads only files
+            // named as firewall rule files, so it costs little to run on each.
+            let expected: &[&str] = if rules.pack.id() == "sysbee" {
+                &["firewall-rules-file"]
+            } else {
+                &[]
+            };
+            assert_eq!(without, expected, "{}", rules.pack.id());
+            let all: Vec<usize> = (0..rules.rules.len()).collect();
+            let ids = |text: &[u8]| -> Vec<&str> {
+                let found = rules.candidates(text, &all);
+                found.iter().map(|&r| rules.rules[r].id.as_str()).collect()
+            };
+            assert!(ids(b"x\n  sudo apt-get -y dist-upgrade\n").len() > expected.len());
+            assert_eq!(ids(b"nothing to see here\n"), expected);
         }
     }
 

@@ -9,9 +9,11 @@ use serde_saphyr::Spanned;
 use super::FileKind;
 use super::yaml::{self, sp};
 use crate::diag::Finding;
-use crate::diag::kinds::{PackFinding, PackProblem};
+use crate::diag::kinds::{MatcherProblem, PackFinding, PackProblem};
 use crate::model::pack::Named;
-use crate::model::{Activity, EvidenceRule, Pack, PackOrigin, Role, RoleSet};
+use crate::model::{
+    Activity, AnsibleMatcher, EvidenceRule, Matcher, Pack, PackOrigin, Role, RoleSet,
+};
 use crate::source::{SourceFile, Sp};
 
 /// The built-in packs, compiled in: (file name, text).
@@ -75,19 +77,84 @@ struct RawEvidence {
     files: Vec<Spanned<String>>,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
-    pattern: Spanned<String>,
+    pattern: Option<Spanned<String>>,
+    ansible: Option<Spanned<RawAnsible>>,
+    command: Option<Spanned<String>>,
     description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAnsible {
+    module: Vec<Spanned<String>>,
+    #[serde(default)]
+    args: std::collections::BTreeMap<String, Spanned<String>>,
 }
 
 /// Parses a pack. A structural problem yields no pack and its finding; a bad role letter yields
 /// the pack (without that role) and a finding, so that validation still reports the rest.
 pub fn load(source: &Arc<SourceFile>, origin: PackOrigin) -> (Option<Pack>, Vec<Finding>) {
-    let raw: RawPack = match yaml::parse(source, FileKind::Pack) {
+    let mut raw: RawPack = match yaml::parse(source, FileKind::Pack) {
         Ok(raw) => raw,
         Err(finding) => return (None, vec![finding]),
     };
     let src: &SourceFile = source;
     let mut findings = Vec::new();
+    let list = |l: Vec<Spanned<String>>| -> Vec<Sp<String>> {
+        l.into_iter().map(|s| sp(src, s)).collect()
+    };
+    let mut rule = |e: RawEvidence| -> Option<EvidenceRule> {
+        let id = sp(src, e.id);
+        let mut matchers = Vec::new();
+        if let Some(p) = e.pattern {
+            matchers.push(Matcher::Pattern(sp(src, p)));
+        }
+        if let Some(a) = e.ansible {
+            let span = yaml::span(src, &a.referenced);
+            let a = a.value;
+            if a.module.is_empty() {
+                let problem = PackProblem::BadMatcher {
+                    rule: &id.value,
+                    reason: MatcherProblem::NoModule,
+                };
+                findings.push(PackFinding::at(problem, span).report(source));
+                return None;
+            }
+            matchers.push(Matcher::Ansible(AnsibleMatcher {
+                modules: list(a.module),
+                args: a.args.into_iter().map(|(k, v)| (k, sp(src, v))).collect(),
+            }));
+        }
+        if let Some(c) = e.command {
+            matchers.push(Matcher::Command(sp(src, c)));
+        }
+        if matchers.len() != 1 {
+            let kinds: Vec<&str> = matchers.iter().map(Matcher::kind).collect();
+            let problem = PackProblem::BadMatcher {
+                rule: &id.value,
+                reason: MatcherProblem::Count(kinds),
+            };
+            findings.push(PackFinding::at(problem, id.span).report(source));
+            return None;
+        }
+        Some(EvidenceRule {
+            files: list(e.files),
+            exclude: list(e.exclude),
+            matcher: matchers.remove(0),
+            description: e.description,
+            id,
+        })
+    };
+    let evidence: Vec<Vec<EvidenceRule>> = raw
+        .activities
+        .iter_mut()
+        .map(|a| {
+            std::mem::take(&mut a.evidence)
+                .into_iter()
+                .filter_map(&mut rule)
+                .collect()
+        })
+        .collect();
     let mut roles = |list: Spanned<Vec<Spanned<String>>>| -> Sp<RoleSet> {
         let span = yaml::span(src, &list.referenced);
         let mut set = RoleSet::EMPTY;
@@ -121,7 +188,8 @@ pub fn load(source: &Arc<SourceFile>, origin: PackOrigin) -> (Option<Pack>, Vec<
     let activities = raw
         .activities
         .into_iter()
-        .map(|a| Activity {
+        .zip(evidence)
+        .map(|(a, evidence)| Activity {
             id: sp(src, a.id),
             title: a.title,
             category: a.category,
@@ -134,17 +202,7 @@ pub fn load(source: &Arc<SourceFile>, origin: PackOrigin) -> (Option<Pack>, Vec<
             customer: roles(a.customer),
             comment: a.comment,
             overrides: a.overrides.map(|o| sp(src, o)),
-            evidence: a
-                .evidence
-                .into_iter()
-                .map(|e| EvidenceRule {
-                    id: sp(src, e.id),
-                    files: list(e.files),
-                    exclude: list(e.exclude),
-                    pattern: sp(src, e.pattern),
-                    description: e.description,
-                })
-                .collect(),
+            evidence,
         })
         .collect();
     let pack = Pack {

@@ -11,5 +11,5 @@ pub mod role;
 
 pub use applicability::Applicability;
 pub use ownership::{Declaration, OwnershipFile, RoleClaim, Team};
-pub use pack::{Activity, EvidenceRule, Pack, PackOrigin, Packs};
+pub use pack::{Activity, AnsibleMatcher, EvidenceRule, Matcher, Pack, PackOrigin, Packs};
 pub use role::{Role, RoleSet};

@@ -25,8 +25,46 @@ pub struct EvidenceRule {
     pub id: Sp<String>,
     pub files: Vec<Sp<String>>,
     pub exclude: Vec<Sp<String>>,
-    pub pattern: Sp<String>,
+    pub matcher: Matcher,
     pub description: Option<String>,
+}
+
+/// What an evidence rule looks for (DESIGN section 4): exactly one matcher per rule.
+#[derive(Clone, Debug)]
+pub enum Matcher {
+    /// A regex over one line.
+    Pattern(Sp<String>),
+    /// An Ansible task of one of these modules, whose named arguments match.
+    Ansible(AnsibleMatcher),
+    /// A regex over one shell command, wherever the repository runs commands.
+    Command(Sp<String>),
+}
+
+#[derive(Clone, Debug)]
+pub struct AnsibleMatcher {
+    /// Module names as written: short (`apt`) or with a collection prefix.
+    pub modules: Vec<Sp<String>>,
+    /// Argument name and the regex its value must match.
+    pub args: Vec<(String, Sp<String>)>,
+}
+
+impl Matcher {
+    /// The matcher's key in a pack: `pattern`, `ansible` or `command`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Matcher::Pattern(_) => "pattern",
+            Matcher::Ansible(_) => "ansible",
+            Matcher::Command(_) => "command",
+        }
+    }
+
+    /// Every regex of the matcher, with where it is written.
+    pub fn regexes(&self) -> Vec<&Sp<String>> {
+        match self {
+            Matcher::Pattern(p) | Matcher::Command(p) => vec![p],
+            Matcher::Ansible(a) => a.args.iter().map(|(_, r)| r).collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

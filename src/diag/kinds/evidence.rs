@@ -35,6 +35,9 @@ pub struct PerformsProviderDuty<'a> {
     /// The matched line, trimmed into the fingerprint so that moving it keeps its identity.
     pub line_text: &'a str,
     pub owner: &'a OwnershipFile,
+    /// Where an inline allow counts, after "in a comment on": "this line or the line above",
+    /// or for a match over several lines "any line of this task or the line above it".
+    pub allow_at: &'a str,
 }
 
 impl PerformsProviderDuty<'_> {
@@ -55,9 +58,10 @@ impl PerformsProviderDuty<'_> {
         )
         .at(src, self.span, format!("evidence `{}`", self.rule))
         .help(format!(
-            "leave this to {}, or record why with `raci-lint: allow({}) <reason>` in a comment on this line or the line above, or a waiver in `{}`",
+            "leave this to {}, or record why with `raci-lint: allow({}) <reason>` in a comment on {}, or a waiver in `{}`",
             self.pack.name,
             a.id(),
+            self.allow_at,
             self.owner.source.path
         ))
         .provider(self.pack.id())

@@ -140,6 +140,11 @@ pub enum PackProblem<'a> {
         rule: &'a str,
         problem: PatternProblem,
     },
+    /// An evidence rule without exactly one matcher, or an `ansible` matcher without modules.
+    BadMatcher {
+        rule: &'a str,
+        reason: MatcherProblem,
+    },
     /// A role letter that is not R, A, C or I.
     NotARole(&'a str),
     /// Two user packs with one provider id.
@@ -155,6 +160,25 @@ pub struct PackFinding<'a> {
     /// The pack's provider id, when the pack was read that far.
     pub provider: Option<&'a str>,
     pub activity: Option<&'a str>,
+}
+
+/// Why an evidence rule's matcher is not usable.
+pub enum MatcherProblem {
+    /// The matcher keys the rule has (none, or more than one).
+    Count(Vec<&'static str>),
+    NoModule,
+}
+
+impl<'a> PackFinding<'a> {
+    /// A problem at `span`, before the pack's provider is known.
+    pub fn at(problem: PackProblem<'a>, span: Span) -> PackFinding<'a> {
+        PackFinding {
+            problem,
+            span,
+            provider: None,
+            activity: None,
+        }
+    }
 }
 
 impl PackFinding<'_> {
@@ -178,6 +202,30 @@ impl PackFinding<'_> {
 fn words(problem: PackProblem<'_>) -> (Code, &'static str, String, Option<String>) {
     use PackProblem as P;
     match problem {
+        P::BadMatcher { rule, reason } => match reason {
+            MatcherProblem::Count(kinds) if kinds.is_empty() => (
+                Code::PackInvalidYaml,
+                "no matcher",
+                format!("evidence rule `{rule}` has no matcher"),
+                Some("give it exactly one of `pattern`, `ansible` or `command`".into()),
+            ),
+            MatcherProblem::Count(kinds) => (
+                Code::PackInvalidYaml,
+                "more than one matcher",
+                format!(
+                    "evidence rule `{rule}` has {} matchers (`{}`)",
+                    kinds.len(),
+                    kinds.join("`, `")
+                ),
+                Some("give it exactly one of `pattern`, `ansible` or `command`: split it into one rule per matcher".into()),
+            ),
+            MatcherProblem::NoModule => (
+                Code::PackInvalidYaml,
+                "no module",
+                format!("the `ansible` matcher of evidence rule `{rule}` names no module"),
+                Some("list the modules it matches, e.g. `module: [apt]`".into()),
+            ),
+        },
         P::TooManyRules { rules, max } => (
             Code::PackInvalidYaml,
             "too many evidence rules",

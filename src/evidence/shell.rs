@@ -1,0 +1,597 @@
+//! Shell commands out of shell text, one at a time (DESIGN section 4, `command` matcher): a line
+//! continued with `\` is one command; `a && b`, `a; b`, `a | b` are several; comments and heredoc
+//! bodies are not commands; `sudo`, `env`, `VAR=value` and similar prefixes are taken off, as are
+//! redirections; a command that only prints (`echo`, `printf`, `logger`) is left out; `sh -c
+//! STRING` counts as the commands of STRING. A small lexer, not a shell: it never evaluates
+//! anything and is linear in its input.
+
+/// A command found in a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Command {
+    /// Its words as the shell would pass them, prefixes and redirections left out, joined by
+    /// single spaces.
+    pub text: String,
+    /// The bytes of the file it spans, prefixes included.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Where the lexed text lies in the file.
+#[derive(Clone, Copy, Debug)]
+pub enum Place {
+    /// The text is the file's bytes from this offset on: spans are exact.
+    At(usize),
+    /// The text was decoded from this range (an unquoted string): every command spans it.
+    Within(usize, usize),
+}
+
+impl Place {
+    fn span(self, start: usize, end: usize) -> (usize, usize) {
+        match self {
+            Place::At(base) => (base + start, base + end),
+            Place::Within(s, e) => (s, e),
+        }
+    }
+}
+
+/// How a line end in the text reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Newline {
+    /// Ends a command, as in a script.
+    Separates,
+    /// Is a space: a folded YAML string, a quoted string over several lines.
+    Space,
+}
+
+/// What the text is for the lexer.
+#[derive(Clone, Copy, Debug)]
+pub struct Text {
+    pub place: Place,
+    pub newline: Newline,
+    /// An Ansible free-form command: `chdir=`, `creates=` and the like are its options, not
+    /// words of the command.
+    pub ansible: bool,
+    /// A Makefile recipe: `$(VAR)` is a make variable, `$$` a dollar.
+    pub make: bool,
+}
+
+impl Text {
+    pub fn script(at: usize) -> Text {
+        Text {
+            place: Place::At(at),
+            newline: Newline::Separates,
+            ansible: false,
+            make: false,
+        }
+    }
+}
+
+/// `sh -c` inside `sh -c` inside ...: deeper strings are left alone.
+const MAX_DEPTH: u8 = 4;
+
+/// The commands of `text` (bytes of shell), appended to `out`.
+pub fn commands(text: &[u8], how: Text, out: &mut Vec<Command>) {
+    lex(text, how, 0, out);
+}
+
+/// One command given as its words (an `argv` list): `sh -c STRING` still counts as the
+/// commands of STRING.
+pub fn from_words(words: Vec<String>, start: usize, end: usize, out: &mut Vec<Command>) {
+    let words = words
+        .into_iter()
+        .map(|text| Word {
+            text,
+            start: 0,
+            end: 0,
+        })
+        .collect();
+    let how = Text {
+        place: Place::Within(start, end),
+        ..Text::script(0)
+    };
+    finish(words, how, 0, out);
+}
+
+#[derive(Debug)]
+struct Word {
+    text: String,
+    /// Offsets in the lexed text.
+    start: usize,
+    end: usize,
+}
+
+fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
+    let mut words: Vec<Word> = Vec::new();
+    let mut word: Option<(Vec<u8>, usize)> = None;
+    let mut heredocs: Vec<(Vec<u8>, bool)> = Vec::new();
+    let mut i = 0;
+    let n = text.len();
+    macro_rules! end_word {
+        () => {
+            if let Some((bytes, start)) = word.take() {
+                words.push(Word {
+                    text: String::from_utf8_lossy(&bytes).into_owned(),
+                    start,
+                    end: i,
+                });
+            }
+        };
+    }
+    macro_rules! end_command {
+        () => {
+            end_word!();
+            finish(std::mem::take(&mut words), how, depth, out);
+        };
+    }
+    while i < n {
+        let b = text[i];
+        match b {
+            b' ' | b'\t' | b'\r' => {
+                end_word!();
+                i += 1;
+            }
+            b'\n' => {
+                if how.newline == Newline::Space {
+                    end_word!();
+                    i += 1;
+                    continue;
+                }
+                end_command!();
+                i += 1;
+                // Heredoc bodies follow the line that opened them: not commands.
+                for (delimiter, _) in std::mem::take(&mut heredocs) {
+                    i = skip_heredoc(text, i, &delimiter);
+                }
+            }
+            // A template expression is one word, its spaces left out:
+            // `/opt/{{ version }}/bin/pg_dump` is a path.
+            b'{' if text.get(i + 1) == Some(&b'{') => {
+                let close = memchr::memmem::find(&text[i..], b"}}").map_or(n, |c| i + c + 2);
+                for &c in &text[i..close] {
+                    if !c.is_ascii_whitespace() {
+                        push(&mut word, c, i);
+                    }
+                }
+                i = close;
+            }
+            b'$' if how.make && text.get(i + 1) == Some(&b'$') => {
+                push(&mut word, b'$', i);
+                i += 2;
+            }
+            b'$' if how.make && matches!(text.get(i + 1), Some(b'(' | b'{')) => {
+                let close = if text[i + 1] == b'(' { b')' } else { b'}' };
+                let end = memchr::memchr(close, &text[i..]).map_or(n, |c| i + c + 1);
+                for &c in &text[i..end] {
+                    push(&mut word, c, i);
+                }
+                i = end;
+            }
+            b'#' if word.is_none() => {
+                i += memchr::memchr(b'\n', &text[i..]).unwrap_or(n - i);
+            }
+            b'\\' => match text.get(i + 1) {
+                Some(b'\n') => i += 2,
+                Some(b'\r') if text.get(i + 2) == Some(&b'\n') => i += 3,
+                Some(&c) => {
+                    push(&mut word, c, i);
+                    i += 2;
+                }
+                None => i += 1,
+            },
+            b'\'' => {
+                let start = i;
+                let close = memchr::memchr(b'\'', &text[i + 1..]).map_or(n, |c| i + 1 + c);
+                let inner = &text[i + 1..close];
+                let entry = word.get_or_insert_with(|| (Vec::new(), start));
+                entry.0.extend_from_slice(inner);
+                i = (close + 1).min(n);
+            }
+            b'"' => {
+                let start = i;
+                word.get_or_insert_with(|| (Vec::new(), start));
+                i += 1;
+                while i < n && text[i] != b'"' {
+                    if text[i] == b'\\' && i + 1 < n {
+                        let next = text[i + 1];
+                        if next == b'\n' {
+                            i += 2;
+                            continue;
+                        }
+                        if matches!(next, b'"' | b'\\' | b'$' | b'`') {
+                            push(&mut word, next, i);
+                            i += 2;
+                            continue;
+                        }
+                    }
+                    push(&mut word, text[i], i);
+                    i += 1;
+                }
+                i = (i + 1).min(n);
+            }
+            // A here-string (`<<<`) is a redirection, not a heredoc.
+            b'<' if text[i..].starts_with(b"<<<") => {
+                end_word!();
+                word = Some((b"<<<".to_vec(), i));
+                i += 3;
+            }
+            b'<' if text.get(i + 1) == Some(&b'<') => {
+                end_word!();
+                let (delimiter, dash, next) = heredoc_delimiter(text, i + 2);
+                if !delimiter.is_empty() {
+                    heredocs.push((delimiter, dash));
+                }
+                i = next;
+            }
+            b'&' if text.get(i + 1) == Some(&b'>') => {
+                push(&mut word, b, i);
+                i += 1;
+            }
+            b'&' if word
+                .as_ref()
+                .is_some_and(|w| w.0.ends_with(b">") || w.0.ends_with(b"<")) =>
+            {
+                push(&mut word, b, i);
+                i += 1;
+            }
+            b';' | b'&' | b'|' | b'(' | b')' | b'`' => {
+                end_command!();
+                i += 1;
+            }
+            _ => {
+                push(&mut word, b, i);
+                i += 1;
+            }
+        }
+    }
+    end_command!();
+}
+
+fn push(word: &mut Option<(Vec<u8>, usize)>, byte: u8, at: usize) {
+    word.get_or_insert_with(|| (Vec::new(), at)).0.push(byte);
+}
+
+/// After `<<`: the delimiter (quotes taken off), whether it was `<<-`, and where the operator
+/// ends.
+fn heredoc_delimiter(text: &[u8], mut i: usize) -> (Vec<u8>, bool, usize) {
+    let dash = text.get(i) == Some(&b'-');
+    if dash {
+        i += 1;
+    }
+    while i < text.len() && matches!(text[i], b' ' | b'\t') {
+        i += 1;
+    }
+    let mut delimiter = Vec::new();
+    while i < text.len() {
+        match text[i] {
+            b'\'' | b'"' | b'\\' => i += 1,
+            b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')' => break,
+            c => {
+                delimiter.push(c);
+                i += 1;
+            }
+        }
+    }
+    (delimiter, dash, i)
+}
+
+/// The offset just past the line that closes a heredoc started at `i`: its delimiter alone
+/// on a line (indentation allowed: the script may sit in an indented YAML block).
+fn skip_heredoc(text: &[u8], mut i: usize, delimiter: &[u8]) -> usize {
+    while i < text.len() {
+        let end = memchr::memchr(b'\n', &text[i..]).map_or(text.len(), |e| i + e);
+        let line = text[i..end].trim_ascii();
+        i = (end + 1).min(text.len());
+        if line == delimiter {
+            break;
+        }
+    }
+    i
+}
+
+/// Words that start a compound command or only change how the next one runs.
+const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "time", "exec", "nohup",
+    "command", "builtin", "fi", "done", "esac",
+];
+
+/// Commands that only print their arguments: a command written there is not run.
+const PRINTS: &[&str] = &["echo", "printf", "logger", "wall", ":", "true", "false"];
+
+/// Ansible's options of a free-form command.
+const ANSIBLE_OPTIONS: &[&str] = &[
+    "chdir=",
+    "creates=",
+    "removes=",
+    "executable=",
+    "warn=",
+    "stdin=",
+    "stdin_add_newline=",
+    "strip_empty_ends=",
+];
+
+fn finish(mut words: Vec<Word>, how: Text, depth: u8, out: &mut Vec<Command>) {
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return;
+    };
+    let (start, end) = how.place.span(first.start, last.end);
+    if how.ansible {
+        words.retain(|w| !ANSIBLE_OPTIONS.iter().any(|o| w.text.starts_with(o)));
+    }
+    let words = without_redirections(words);
+    let words = without_prefixes(&words);
+    let Some(name) = words.first() else {
+        return;
+    };
+    let base = basename(&name.text);
+    if PRINTS.contains(&base) {
+        return;
+    }
+    if matches!(base, "sh" | "bash" | "dash" | "zsh" | "ksh" | "ash") {
+        // `sh -c STRING`: the string's commands (options such as `-e`, `-x` may come first).
+        let script = words[1..]
+            .iter()
+            .position(|w| {
+                w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('c')
+            })
+            .and_then(|at| words.get(at + 2));
+        if let Some(script) = script {
+            if depth < MAX_DEPTH {
+                let inner = Text {
+                    place: Place::Within(start, end),
+                    ..Text::script(0)
+                };
+                lex(script.text.as_bytes(), inner, depth + 1, out);
+            }
+            return;
+        }
+    }
+    if matches!(base, "su" | "runuser") {
+        // `su [options] [user] -c STRING`: the string's commands.
+        let script = words[1..]
+            .iter()
+            .position(|w| w.text == "-c" || w.text == "--command")
+            .and_then(|at| words.get(at + 2));
+        if let Some(script) = script {
+            if depth < MAX_DEPTH {
+                let inner = Text {
+                    place: Place::Within(start, end),
+                    ..Text::script(0)
+                };
+                lex(script.text.as_bytes(), inner, depth + 1, out);
+            }
+            return;
+        }
+    }
+    if base == "ssh" {
+        // `ssh [options] host command...`: the command runs on the host.
+        if let Some(remote) = ssh_command(&words[1..]) {
+            if depth < MAX_DEPTH {
+                let inner = Text {
+                    place: Place::Within(start, end),
+                    ..Text::script(0)
+                };
+                lex(remote.as_bytes(), inner, depth + 1, out);
+            }
+            return;
+        }
+    }
+    let text = words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    out.push(Command { text, start, end });
+}
+
+/// The remote command of `ssh` arguments: the words after the options and the host.
+fn ssh_command(args: &[Word]) -> Option<String> {
+    const WITH_VALUE: &[u8] = b"BbcDEeFIiJLlmOoPpQRSWw";
+    let mut i = 0;
+    while let Some(w) = args.get(i) {
+        let t = w.text.as_bytes();
+        if t.first() != Some(&b'-') || t.len() < 2 {
+            break;
+        }
+        let last = t[t.len() - 1];
+        i += if t.len() == 2 && WITH_VALUE.contains(&last) {
+            2
+        } else {
+            1
+        };
+    }
+    let rest = args.get(i + 1..)?;
+    (!rest.is_empty()).then(|| {
+        rest.iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
+fn basename(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// `>file`, `2>&1`, `> file`, `<input`: not words of the command. `<name>` (a fail2ban tag)
+/// is a word.
+fn without_redirections(words: Vec<Word>) -> Vec<Word> {
+    let mut kept = Vec::with_capacity(words.len());
+    let mut skip_next = false;
+    for w in words {
+        if skip_next {
+            skip_next = false;
+            continue;
+        }
+        let t = w.text.trim_start_matches(|c: char| c.is_ascii_digit());
+        let redirection = t.starts_with('>')
+            || t.starts_with("&>")
+            || (t.starts_with('<') && !is_tag(t))
+            || (t.len() < w.text.len() && t.starts_with(['<', '>']));
+        if redirection {
+            let operator = t.trim_start_matches(['<', '>', '&', '|']);
+            skip_next = operator.is_empty();
+            continue;
+        }
+        kept.push(w);
+    }
+    kept
+}
+
+fn is_tag(t: &str) -> bool {
+    t.len() > 2
+        && t.ends_with('>')
+        && t[1..t.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Whether a word is `NAME=value`.
+fn is_assignment(word: &str) -> bool {
+    let Some((name, _)) = word.split_once('=') else {
+        return false;
+    };
+    let name = name.strip_suffix('+').unwrap_or(name);
+    let mut bytes = name.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// The command without what only changes how it runs: keywords, assignments, `sudo`, `env`,
+/// `nice`, `ionice`, `timeout`, `stdbuf`, `flock`, with their options.
+fn without_prefixes(words: &[Word]) -> &[Word] {
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        let t = w.text.as_str();
+        if KEYWORDS.contains(&t) || is_assignment(t) {
+            i += 1;
+            continue;
+        }
+        // Options that take a value as the next word, per prefix command.
+        let with_value: &[&str] = match basename(t) {
+            "sudo" | "doas" => &["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"],
+            "env" => &["-u", "-C", "-S", "--unset", "--chdir"],
+            "nice" => &["-n", "--adjustment"],
+            "ionice" => &["-c", "-n", "-p", "-P", "-u"],
+            "timeout" => &["-k", "-s", "--kill-after", "--signal"],
+            "stdbuf" => &["-i", "-o", "-e"],
+            "flock" => &["-w", "--timeout", "-E", "-c"],
+            _ => return &words[i..],
+        };
+        let prefix = basename(t);
+        i += 1;
+        while let Some(w) = words.get(i) {
+            let t = w.text.as_str();
+            if t == "--" {
+                i += 1;
+                break;
+            }
+            if t.starts_with('-') && t.len() > 1 {
+                i += if with_value.contains(&t) { 2 } else { 1 };
+            } else if prefix == "env" && is_assignment(t) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        // `timeout DURATION cmd`, `flock FILE cmd`: one more word before the command.
+        if matches!(prefix, "timeout" | "flock") {
+            i += 1;
+        }
+    }
+    &words[words.len()..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(script: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        commands(script.as_bytes(), Text::script(0), &mut out);
+        out.into_iter().map(|c| c.text).collect()
+    }
+
+    #[test]
+    fn one_command_at_a_time() {
+        assert_eq!(
+            texts("apt-get update && apt-get -y upgrade; yum update | tee log\n"),
+            [
+                "apt-get update",
+                "apt-get -y upgrade",
+                "yum update",
+                "tee log"
+            ]
+        );
+        assert_eq!(
+            texts(
+                "sudo -E env DEBIAN_FRONTEND=noninteractive apt-get \\\n  -y dist-upgrade >/dev/null 2>&1\n"
+            ),
+            ["apt-get -y dist-upgrade"]
+        );
+        assert_eq!(
+            texts("# apt-get upgrade\n  echo \"apt-get upgrade\"\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            texts("cat <<EOF | mail root\napt-get upgrade\nEOF\nls\n"),
+            ["cat", "mail root", "ls"]
+        );
+        assert_eq!(
+            texts("if true; then nice -n 19 ionice -c3 pg_dump -Fc db > x; fi"),
+            ["pg_dump -Fc db"]
+        );
+        assert_eq!(
+            texts("sh -c 'apt-get update && apt-get upgrade -y'"),
+            ["apt-get update", "apt-get upgrade -y"]
+        );
+        assert_eq!(texts("x=$(pg_dump db)"), ["pg_dump db"]);
+        assert_eq!(
+            texts("su - \"$u\" -c \"pg_dumpall --globals-only\" >> x"),
+            ["pg_dumpall --globals-only"]
+        );
+        assert_eq!(
+            texts("n=$(wc -w <<< \"$list\")\npg_dump db\n"),
+            ["wc -w", "pg_dump db"]
+        );
+        assert_eq!(
+            texts("ssh -p 22 \"$host\" 'sudo yum -y update' > log"),
+            ["yum -y update"]
+        );
+        assert_eq!(
+            texts("/opt/{{ v }}/bin/pg_dump -Fc {{ db.name }}"),
+            ["/opt/{{v}}/bin/pg_dump -Fc {{db.name}}"]
+        );
+        assert_eq!(
+            texts("<iptables> -I f2b-<name> 1 -j RETURN"),
+            ["<iptables> -I f2b-<name> 1 -j RETURN"]
+        );
+        assert_eq!(
+            texts("apt-get -o Dpkg::Options::=\"--force-confold\" -y upgrade"),
+            ["apt-get -o Dpkg::Options::=--force-confold -y upgrade"]
+        );
+    }
+
+    #[test]
+    fn spans_cover_the_command_with_its_prefixes() {
+        let script = "set -e\n  sudo apt-get \\\n   upgrade # now\n";
+        let mut out = Vec::new();
+        commands(script.as_bytes(), Text::script(10), &mut out);
+        assert_eq!(out[1].text, "apt-get upgrade");
+        let start = script.find("sudo").unwrap();
+        let end = script.find(" # now").unwrap();
+        assert_eq!((out[1].start, out[1].end), (10 + start, 10 + end));
+    }
+
+    #[test]
+    fn ansible_free_form_options_are_not_words() {
+        let mut out = Vec::new();
+        let how = Text {
+            ansible: true,
+            ..Text::script(0)
+        };
+        commands(b"chdir=/tmp apt-get -y upgrade creates=/x", how, &mut out);
+        assert_eq!(out[0].text, "apt-get -y upgrade");
+    }
+}
