@@ -14,6 +14,10 @@ benchmarks byte-identical files. Cases:
     regex P INPUT SIZE  a pack with one evidence rule of pattern P, and one SIZE-byte input.txt
     newlines K          a pack with pattern '^' and K files of 1 MiB of newlines
     globs N             raci.yaml with N scope globs "g<i>/**"
+    structure KIND SIZE a pack with R `command` rules and an `ansible` rule, and one SIZE-byte
+                        file of KIND: tasks (YAML tasks), commands (a script of `a=1;` commands),
+                        heredocs (unclosed), quotes (one unclosed quote), nested (`sh -c` strings),
+                        continued (one command continued over every line); --rules R (default 1)
 """
 import argparse
 import os
@@ -129,19 +133,70 @@ def globs(root, n):
     write(os.path.join(root, "raci.yaml"), "\n".join(lines) + "\n")
 
 
+STRUCTURE_PACK = """\
+provider:
+  id: acme
+  name: Acme
+  source: "bench/gen_hostile.py"
+activities:
+  - id: hit
+    title: Hit
+    category: generic
+    provider: [R, A]
+    customer: [I]
+    evidence:
+      - { id: task, files: ["**/*.yml"], ansible: { module: [sysctl], args: { name: '^vm' } } }
+"""
+
+
+def structure(root, kind, size, rules):
+    """A pack of `rules` command rules (each its own literal, all matching `sysctl -w`) and one
+    ansible rule, and one SIZE-byte file made to make the structure readers work hard."""
+    pack = STRUCTURE_PACK + "".join(
+        f"      - {{ id: c{i}, files: [\"**/*\"], command: '^sysctl\\s+-w\\s+x{i % 10}' }}\n"
+        for i in range(rules)
+    )
+    write(os.path.join(root, "packs", "acme.yaml"), pack)
+    write(os.path.join(root, "raci.yaml"), "provider: acme\n")
+    def fill(unit, head=b"", tail=b""):
+        body = unit * ((size - len(head) - len(tail)) // len(unit) + 1)
+        return (head + body)[: size - len(tail)] + tail
+    if kind == "tasks":
+        write(os.path.join(root, "tasks.yml"), fill(b"- sysctl: { name: vm.x }\n"))
+    elif kind == "commands":
+        write(os.path.join(root, "run.sh"), fill(b"sysctl -w x1=1;", b"#!/bin/sh\n"))
+    elif kind == "heredocs":
+        write(os.path.join(root, "run.sh"), fill(b"cat <<E ", b"#!/bin/sh\n"))
+    elif kind == "quotes":
+        write(os.path.join(root, "run.sh"), fill(b"x", b"#!/bin/sh\nsysctl -w x1=1\necho '"))
+    elif kind == "nested":
+        half = size // 2 - 64
+        n = half // 7
+        write(os.path.join(root, "run.sh"), b"#!/bin/sh\n" + b'sh -c "' * n + b"sysctl -w x1=1" + b'"' * n + b"\n")
+    elif kind == "continued":
+        write(os.path.join(root, "run.sh"), fill(b"-w x1 \\\n", b"#!/bin/sh\nsysctl ", b"\n"))
+    else:
+        sys.exit(f"gen_hostile.py: unknown structure {kind!r}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("case", choices=["human", "longline", "baseline", "attribution", "regex",
-                                    "newlines", "globs"])
+                                    "newlines", "globs", "structure"])
     p.add_argument("dir")
     p.add_argument("args", nargs="*", help="N, K, or PATTERN INPUT SIZE for regex")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--rules", type=int, default=1)
     a = p.parse_args()
     new_repo(a.dir)
     if a.case == "regex":
         if len(a.args) != 3:
             p.error("regex takes PATTERN INPUT SIZE")
         regex(a.dir, a.args[0], a.args[1], int(a.args[2]), a.seed)
+    elif a.case == "structure":
+        if len(a.args) != 2:
+            p.error("structure takes KIND SIZE")
+        structure(a.dir, a.args[0], int(a.args[1]), a.rules)
     else:
         if len(a.args) != 1:
             p.error(f"{a.case} takes one number")

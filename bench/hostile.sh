@@ -22,7 +22,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="${RACI_LINT:-$ROOT/target/release/raci-lint}"
 TIMEOUT="${TIMEOUT:-300}"
-CASES="${CASES:-1 2 3 4 5 6 7}"
+CASES="${CASES:-1 2 3 4 5 6 7 8}"
 QUICK=0
 
 usage() { sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
@@ -140,6 +140,20 @@ if want 1; then
         measure "1 unknown activities, --format human" "$n" "$repo" --format human --color never --output /dev/null .
         measure "1 unknown activities, --format json" "$n" "$repo" "${JSON[@]}" .
         rm -rf "$repo"
+    done
+fi
+
+# 8. The structure readers of the `ansible` and `command` matchers (issue 15): 1 MiB files
+# built to make the YAML reader, the shell lexer or the per-command search work hardest, and a
+# pack of 400 command rules (searched as one set per command).
+if want 8; then
+    for kind in tasks commands heredocs quotes nested continued; do
+        for size in $(sizes $((512 * 1024)) $((1024 * 1024))); do
+            repo="$TMP/structure"
+            gen structure "$repo" "$kind" "$size" --rules 400
+            measure "8 structure: $kind, 400 command rules" "$((size / 1024)) KiB" "$repo" --packs packs "${JSON[@]}" .
+            rm -rf "$repo"
+        done
     done
 fi
 

@@ -18,6 +18,9 @@ pub const MAX_GLOBS_PER_RULE: usize = 256;
 pub const MAX_GLOB_LEN: usize = 1024;
 /// Evidence rules per pack: every scanned file is matched against them.
 pub const MAX_EVIDENCE_RULES: usize = 1000;
+/// `args` regexes of all the `ansible` rules of a pack: each may be tried on every task of its
+/// modules, and a 1 MiB file may hold 100,000 tasks.
+pub const MAX_PACK_ARG_REGEXES: usize = 64;
 
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
@@ -87,6 +90,7 @@ pub fn check(pack: &Pack, sink: &mut Sink) {
     let mut seen = BTreeSet::new();
     // Automaton states of the pack's patterns so far (its search cost bound).
     let mut pack_states = 0;
+    let mut arg_regexes = 0;
     for a in &pack.activities {
         let id = a.id();
         let act = Some(id);
@@ -202,7 +206,15 @@ pub fn check(pack: &Pack, sink: &mut Sink) {
             }
             let whole_line = !matches!(rule.matcher, crate::model::Matcher::Ansible(_));
             for pattern in rule.matcher.regexes() {
-                let problem = if pattern.value.is_empty() && whole_line {
+                if !whole_line {
+                    arg_regexes += 1;
+                }
+                let problem = if !whole_line && arg_regexes > MAX_PACK_ARG_REGEXES {
+                    Some(PatternProblem::PackTooManyArgs {
+                        count: arg_regexes,
+                        max: MAX_PACK_ARG_REGEXES,
+                    })
+                } else if pattern.value.is_empty() && whole_line {
                     Some(PatternProblem::Empty)
                 } else if pattern.value.len() > MAX_PATTERN_LEN {
                     Some(PatternProblem::TooLong {

@@ -338,35 +338,34 @@ fn fail2ban(text: &[u8], out: &mut Vec<Command>) {
     }
 }
 
-/// ferm `@hook pre|post|flush "command";` strings.
+/// ferm `@hook pre|post|flush "command";` strings, outside comments.
 fn ferm(text: &[u8], out: &mut Vec<Command>) {
-    for at in memchr::memmem::find_iter(text, b"@hook") {
-        // Not in a comment: nothing but blanks and ended statements before it on its line.
-        let line_start = memchr::memrchr(b'\n', &text[..at]).map_or(0, |i| i + 1);
-        if memchr::memchr(b'#', &text[line_start..at]).is_some() {
-            continue;
-        }
-        let rest = &text[at + 5..];
-        let mut i = 0;
-        let skip_space = |i: &mut usize| {
-            while rest.get(*i).is_some_and(|b| b.is_ascii_whitespace()) {
-                *i += 1;
+    for (start, line) in lines(text) {
+        // What follows `#` is a comment.
+        let code = &line[..memchr::memchr(b'#', line).unwrap_or(line.len())];
+        for at in memchr::memmem::find_iter(code, b"@hook") {
+            let rest = &code[at + 5..];
+            let mut i = 0;
+            let skip_space = |i: &mut usize| {
+                while rest.get(*i).is_some_and(|b| b.is_ascii_whitespace()) {
+                    *i += 1;
+                }
+            };
+            skip_space(&mut i);
+            while rest.get(i).is_some_and(u8::is_ascii_alphabetic) {
+                i += 1;
             }
-        };
-        skip_space(&mut i);
-        while rest.get(i).is_some_and(u8::is_ascii_alphabetic) {
-            i += 1;
+            skip_space(&mut i);
+            let Some(&quote) = rest.get(i).filter(|q| matches!(q, b'"' | b'\'')) else {
+                continue;
+            };
+            let inner = &rest[i + 1..];
+            let Some(close) = memchr::memchr(quote, inner) else {
+                continue;
+            };
+            let from = start + at + 5 + i + 1;
+            shell::commands(&inner[..close], Text::script(from), out);
         }
-        skip_space(&mut i);
-        let Some(&quote) = rest.get(i).filter(|q| matches!(q, b'"' | b'\'')) else {
-            continue;
-        };
-        let inner = &rest[i + 1..];
-        let Some(close) = memchr::memchr(quote, inner) else {
-            continue;
-        };
-        let from = at + 5 + i + 1;
-        shell::commands(&inner[..close], Text::script(from), out);
     }
 }
 
@@ -584,8 +583,21 @@ pub fn tasks(docs: &[Node], wanted: &dyn Fn(&str) -> bool) -> Vec<Task> {
             let (Node::Map(entries, task), Some(Node::Seq(..))) = (node, parent) else {
                 return;
             };
+            // The task's `args:` keyword, read once per task (a hostile mapping may repeat a
+            // module key many times).
+            let extra: Vec<(String, Vec<String>)> = match node.get("args") {
+                Some(Node::Map(entries, _)) => map_args(entries),
+                Some(Node::Scalar(s)) => yaml::key_values(&s.value)
+                    .into_iter()
+                    .map(|(k, v)| (k, vec![v]))
+                    .collect(),
+                _ => Vec::new(),
+            };
             for (key, value) in entries {
                 let Some(k) = key.scalar() else { continue };
+                if k.value == "args" {
+                    continue;
+                }
                 let (module, mut args) = match k.value.as_str() {
                     "action" | "local_action" => match value {
                         Node::Scalar(s) => {
@@ -609,17 +621,7 @@ pub fn tasks(docs: &[Node], wanted: &dyn Fn(&str) -> bool) -> Vec<Task> {
                 if !wanted(&module) {
                     continue;
                 }
-                match node.get("args") {
-                    Some(a @ Node::Map(entries, _)) if !std::ptr::eq(a, value) => {
-                        args.extend(map_args(entries))
-                    }
-                    Some(Node::Scalar(s)) if k.value != "args" => args.extend(
-                        yaml::key_values(&s.value)
-                            .into_iter()
-                            .map(|(k, v)| (k, vec![v])),
-                    ),
-                    _ => {}
-                }
+                args.extend(extra.iter().cloned());
                 found.push(Task {
                     module,
                     key: k.extent,

@@ -463,32 +463,52 @@ fn scan_file(
     let mut waived_hits = Vec::new();
     let mut dropped = 0;
     let structure = Structure::new(&bytes, rel, owner, &candidates);
-    for &rule in &candidates {
+    // At most `max_findings` kept per rule: together they hold the file's first `max_findings`
+    // in output order. The rest are counted, and still use their allows.
+    let mut kept = vec![0usize; owner.rules.rules.len()];
+    let mut consider = |rule: usize, m: Match| {
         let activity = owner.rules.activity(&owner.rules.rules[rule]).id();
-        // At most `max_findings` kept per rule: together they hold the file's first
-        // `max_findings` in output order. The rest are counted, and still use their allows.
-        let mut kept = 0;
-        for m in structure.matches(&owner.rules.rules[rule], &bytes) {
-            let (first, last) = (line_of(m.from), line_of(m.to.max(m.from + 1) - 1));
-            let hit = Hit {
-                rule,
-                start: m.start,
-                end: m.end,
-                multiline: last > first,
-            };
-            if let Some(i) = allow::covering(&allows, first, last, provider, activity) {
-                used[i] = true;
-                if waived_hits.len() < max_findings {
-                    waived_hits.push(hit);
-                }
-            } else if kept < max_findings {
-                kept += 1;
-                hits.push(hit);
-            } else {
-                dropped += 1;
+        let (first, last) = (line_of(m.from), line_of(m.to.max(m.from + 1) - 1));
+        let hit = Hit {
+            rule,
+            start: m.start,
+            end: m.end,
+            multiline: last > first,
+        };
+        if let Some(i) = allow::covering(&allows, first, last, provider, activity) {
+            used[i] = true;
+            if waived_hits.len() < max_findings {
+                waived_hits.push(hit);
             }
+        } else if kept[rule] < max_findings {
+            kept[rule] += 1;
+            hits.push(hit);
+        } else {
+            dropped += 1;
+        }
+    };
+    for &rule in &candidates {
+        for m in structure.matches(&owner.rules.rules[rule], &bytes) {
+            consider(rule, m);
         }
     }
+    let command_rules: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&r| matches!(owner.rules.rules[r].matcher, rules::Matcher::Command(_)))
+        .collect();
+    owner
+        .rules
+        .each_command_match(&structure.commands, &command_rules, &mut |rule, c| {
+            let c = &structure.commands[c];
+            let m = Match {
+                start: c.start,
+                end: c.end,
+                from: c.start,
+                to: c.end,
+            };
+            consider(rule, m);
+        });
     if hits.len() > max_findings {
         hits.sort_by_key(|h| (h.start, h.end, h.rule));
         dropped += hits.len() - max_findings;
@@ -513,18 +533,24 @@ struct Match {
     to: usize,
 }
 
-/// What a file holds beyond its lines, read once and only when a rule needs it: its YAML
-/// tree, its commands, its Ansible tasks.
+/// What a file holds beyond its lines, read once and only when a rule needs it: its commands,
+/// its Ansible tasks by module.
 struct Structure {
     commands: Vec<shell::Command>,
     tasks: Vec<contexts::Task>,
+    /// Tasks by module short name (indices into `tasks`).
+    by_module: HashMap<String, Vec<usize>>,
 }
 
 impl Structure {
     fn new(bytes: &[u8], rel: &Path, owner: &Owner<'_>, candidates: &[usize]) -> Structure {
         use rules::Matcher;
         let rules = || candidates.iter().map(|&r| &owner.rules.rules[r]);
-        let wants_commands = rules().any(|r| matches!(r.matcher, Matcher::Command(_)));
+        let command_rules: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&r| matches!(owner.rules.rules[r].matcher, Matcher::Command(_)))
+            .collect();
         let modules: Vec<&str> = rules()
             .filter_map(|r| match &r.matcher {
                 Matcher::Ansible { modules, .. } => Some(modules.iter().map(String::as_str)),
@@ -532,10 +558,10 @@ impl Structure {
             })
             .flatten()
             .collect();
-        let kind = if wants_commands {
-            contexts::kind(rel, &bytes[..bytes.len().min(256)])
-        } else {
+        let kind = if command_rules.is_empty() {
             contexts::Kind::None
+        } else {
+            contexts::kind(rel, &bytes[..bytes.len().min(1024)])
         };
         let needs_yaml = !modules.is_empty() || kind == contexts::Kind::Yaml;
         // YAML is read as text: a file that is not UTF-8 has no YAML structure.
@@ -543,17 +569,25 @@ impl Structure {
             Ok(text) if needs_yaml => yaml::parse(text),
             _ => Vec::new(),
         };
-        let commands = if wants_commands {
-            contexts::commands(kind, bytes, Some(&docs))
-        } else {
+        let commands = if command_rules.is_empty() {
             Vec::new()
+        } else {
+            contexts::commands(kind, bytes, Some(&docs))
         };
         let tasks = if modules.is_empty() {
             Vec::new()
         } else {
             contexts::tasks(&docs, &|m| modules.contains(&m))
         };
-        Structure { commands, tasks }
+        let mut by_module: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, t) in tasks.iter().enumerate() {
+            by_module.entry(t.module.clone()).or_default().push(i);
+        }
+        Structure {
+            commands,
+            tasks,
+            by_module,
+        }
     }
 
     fn matches<'s>(
@@ -569,28 +603,30 @@ impl Structure {
                 from: start,
                 to: end,
             })),
-            Matcher::Command(_) => Box::new(
-                self.commands
+            // Searched command by command for all rules at once: `each_command_match`.
+            Matcher::Command(_) => Box::new(std::iter::empty()),
+            Matcher::Ansible { modules, .. } => {
+                let mut tasks: Vec<usize> = modules
                     .iter()
-                    .filter(|c| rule.matches_command(&c.text))
-                    .map(|c| Match {
-                        start: c.start,
-                        end: c.end,
-                        from: c.start,
-                        to: c.end,
-                    }),
-            ),
-            Matcher::Ansible { .. } => Box::new(
-                self.tasks
-                    .iter()
-                    .filter(|t| rule.matches_task(t))
-                    .map(|t| Match {
-                        start: t.key.start,
-                        end: t.key.end,
-                        from: t.task.start.min(t.key.start),
-                        to: t.task.end.max(t.key.end),
-                    }),
-            ),
+                    .filter_map(|m| self.by_module.get(m))
+                    .flatten()
+                    .copied()
+                    .collect();
+                tasks.sort_unstable();
+                tasks.dedup();
+                Box::new(
+                    tasks
+                        .into_iter()
+                        .map(|t| &self.tasks[t])
+                        .filter(|t| rule.matches_task(t))
+                        .map(|t| Match {
+                            start: t.key.start,
+                            end: t.key.end,
+                            from: t.task.start.min(t.key.start),
+                            to: t.task.end.max(t.key.end),
+                        }),
+                )
+            }
         }
     }
 }

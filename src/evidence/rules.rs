@@ -107,6 +107,31 @@ pub struct PackRules {
     literal_rules: Vec<Vec<usize>>,
     /// Rules without usable literals: they run on every file they cover.
     always: Vec<bool>,
+    /// Every `command` rule of the pack in one set, so that each command is searched once
+    /// whatever the number of rules (a file may hold hundreds of thousands of commands).
+    commands: Option<CommandSet>,
+}
+
+/// The `command` rules of a pack as one regex set, compiled on first use.
+struct CommandSet {
+    /// Index in the set → index in `PackRules::rules`.
+    rules: Vec<usize>,
+    patterns: Vec<String>,
+    set: OnceLock<Option<regex::bytes::RegexSet>>,
+}
+
+impl CommandSet {
+    fn get(&self) -> Option<&regex::bytes::RegexSet> {
+        self.set
+            .get_or_init(|| {
+                regex::bytes::RegexSetBuilder::new(&self.patterns)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .dfa_size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
 }
 
 /// A regex compiled on first use, from its scanner form. Compiling every rule and union of a
@@ -398,17 +423,71 @@ impl PackRules {
         if literals.is_none() {
             always.iter_mut().for_each(|a| *a = true);
         }
+        let mut set_rules = Vec::new();
+        let mut patterns = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            if let Matcher::Command(lazy) = &rule.matcher {
+                set_rules.push(i);
+                patterns.push(lazy.hir.to_string());
+            }
+        }
+        let commands = (!set_rules.is_empty()).then(|| CommandSet {
+            rules: set_rules,
+            patterns,
+            set: OnceLock::new(),
+        });
         PackRules {
             pack: Arc::clone(pack),
             rules,
             literals,
             literal_rules,
             always,
+            commands,
         }
     }
 
     pub fn activity(&self, rule: &Rule) -> &Activity {
         &self.pack.activities[rule.activity]
+    }
+
+    /// Calls `each(rule, command index)` for every match of the `command` rules among `wanted`
+    /// (indices into `rules`), command by command: one search of the pack's set per command,
+    /// whatever the number of rules, and nothing held per match.
+    pub fn each_command_match(
+        &self,
+        commands: &[super::shell::Command],
+        wanted: &[usize],
+        each: &mut dyn FnMut(usize, usize),
+    ) {
+        let Some(set) = self.commands.as_ref() else {
+            return;
+        };
+        let mut want = vec![false; self.rules.len()];
+        for &r in wanted {
+            want[r] = true;
+        }
+        match set.get() {
+            Some(regexes) => {
+                for (c, command) in commands.iter().enumerate() {
+                    for m in regexes.matches(command.text.as_bytes()).iter() {
+                        let r = set.rules[m];
+                        if want[r] {
+                            each(r, c);
+                        }
+                    }
+                }
+            }
+            // A set over the size limit: each rule on its own.
+            None => {
+                for (c, command) in commands.iter().enumerate() {
+                    for &r in wanted {
+                        if self.rules[r].matches_command(&command.text) {
+                            each(r, c);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Whether every rule of the pack has literals to reject files with.

@@ -48,6 +48,11 @@ pub enum PatternProblem {
         states: usize,
         max: usize,
     },
+    /// The `args` regexes of the pack's `ansible` rules together.
+    PackTooManyArgs {
+        count: usize,
+        max: usize,
+    },
 }
 
 impl PatternProblem {
@@ -63,6 +68,9 @@ impl PatternProblem {
             ),
             PatternProblem::TooManyStates { states, max } => format!(
                 "it compiles to {states} automaton states, more than the {max} that keep a 1 MiB file searched in well under a second; counted repetitions (`{{100}}`) and Unicode classes (`.`, `\\w`, `[^x]`) multiply states: use `+` or `*`, smaller counts, or ASCII classes (`(?-u:\\w)`)"
+            ),
+            PatternProblem::PackTooManyArgs { count, max } => format!(
+                "the pack's `ansible` rules have {count} argument regexes, more than the {max} one pack may use (each is tried on every task of its modules); match fewer arguments or split the pack"
             ),
             PatternProblem::PackTooManyStates { states, max } => format!(
                 "the pack's patterns add up to {states} automaton states, more than the {max} one pack may use; make the patterns smaller or split the pack"
