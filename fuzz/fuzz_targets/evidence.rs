@@ -1,11 +1,14 @@
-//! Fuzz target: any bytes as a scanned file, against the built-in evidence rules: matches stay
-//! on one line, and the prefilters never reject a text that a rule matches.
+//! Fuzz target: any bytes as a scanned file, against the built-in evidence rules, read as every
+//! kind of file the `command` matcher knows and as YAML: matches and commands stay inside the
+//! file, pattern matches on one line, and the literal prefilter never rejects a rule that
+//! matches.
 #![no_main]
 
 use std::sync::{Arc, LazyLock};
 
 use libfuzzer_sys::fuzz_target;
-use raci_lint::evidence::{allow, rules::PackRules};
+use raci_lint::evidence::contexts::{self, Kind};
+use raci_lint::evidence::{allow, rules::PackRules, yaml};
 
 static RULES: LazyLock<Vec<PackRules>> = LazyLock::new(|| {
     let (builtin, _) = raci_lint::load::registry::builtin();
@@ -15,17 +18,42 @@ static RULES: LazyLock<Vec<PackRules>> = LazyLock::new(|| {
         .collect()
 });
 
+const KINDS: [Kind; 8] = [
+    Kind::Shell,
+    Kind::Makefile,
+    Kind::Cron { user_field: true },
+    Kind::Systemd,
+    Kind::Fail2ban,
+    Kind::Ferm,
+    Kind::Interfaces,
+    Kind::Yaml,
+];
+
 fuzz_target!(|data: &[u8]| {
+    let docs = std::str::from_utf8(data).map(yaml::parse).unwrap_or_default();
+    let tasks = contexts::tasks(&docs, &|_| true);
+    for t in &tasks {
+        assert!(t.key.start <= t.key.end && t.key.end <= data.len());
+    }
+    let mut commands = Vec::new();
+    for kind in KINDS {
+        for c in contexts::commands(kind, data, Some(&docs)) {
+            assert!(c.start <= c.end && c.end <= data.len(), "{kind:?}");
+            commands.push(c);
+        }
+    }
     for rules in RULES.iter() {
-        let mut matched = false;
-        for rule in &rules.rules {
+        for (i, rule) in rules.rules.iter().enumerate() {
+            let mut matched = false;
             for (start, end) in rule.matches(data) {
                 assert!(start <= end && end <= data.len());
                 assert!(!data[start..end].contains(&b'\n'));
                 matched = true;
             }
+            matched |= commands.iter().any(|c| rule.matches_command(&c.text));
+            matched |= tasks.iter().any(|t| rule.matches_task(t));
+            assert!(!matched || rules.candidates(data, &[i]) == [i], "{}", rule.id);
         }
-        assert!(!matched || rules.may_match(data));
     }
     let starts: Vec<usize> = std::iter::once(0)
         .chain(data.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1))
@@ -35,11 +63,15 @@ fuzz_target!(|data: &[u8]| {
         assert!(a.start <= a.end && a.end <= data.len());
     }
     // The binary search for a covering allow agrees with asking every allow.
-    for line in 0..starts.len().min(64) {
-        let fast = allow::covering(&allows, line, "sysbee", "server-os-patching");
-        let slow = allows.iter().position(|a| {
-            a.reason.is_some() && a.covers_line(line) && a.names("sysbee", "server-os-patching")
-        });
-        assert_eq!(fast, slow);
+    for first in 0..starts.len().min(32) {
+        for last in first..starts.len().min(first + 4) {
+            let fast = allow::covering(&allows, first, last, "sysbee", "server-os-patching");
+            let slow = allows.iter().position(|a| {
+                a.reason.is_some()
+                    && a.covers_lines(first, last)
+                    && a.names("sysbee", "server-os-patching")
+            });
+            assert_eq!(fast, slow);
+        }
     }
 });
