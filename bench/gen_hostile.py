@@ -18,6 +18,7 @@ benchmarks byte-identical files. Cases:
                         file of KIND: tasks (YAML tasks), commands (a script of `a=1;` commands),
                         heredocs (unclosed), quotes (one unclosed quote), nested (`sh -c` strings),
                         continued (one command continued over every line); --rules R (default 1)
+    crafted N SIZE      a pack of N patterns `(a|b)*a(a|b){10..14}$` and SIZE bytes of a/b words
 """
 import argparse
 import os
@@ -179,10 +180,21 @@ def structure(root, kind, size, rules):
         sys.exit(f"gen_hostile.py: unknown structure {kind!r}")
 
 
+def crafted(root, n, size, seed):
+    rules = "".join(
+        f"      - {{{{ id: r{i}, files: ['**/*.txt'], pattern: '(a|b)*a(a|b){{{{{10 + i % 5}}}}}$' }}}}\n"
+        for i in range(n)
+    )
+    pack = PACK.split("    evidence:\n")[0] + "    evidence:\n" + rules.replace("{{", "{").replace("}}", "}")
+    write(os.path.join(root, "packs", "acme.yaml"), pack)
+    write(os.path.join(root, "raci.yaml"), "provider: acme\n")
+    write(os.path.join(root, "input.txt"), regex_input("ab-words", size, seed))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("case", choices=["human", "longline", "baseline", "attribution", "regex",
-                                    "newlines", "globs", "structure"])
+                                    "newlines", "globs", "structure", "crafted"])
     p.add_argument("dir")
     p.add_argument("args", nargs="*", help="N, K, or PATTERN INPUT SIZE for regex")
     p.add_argument("--seed", type=int, default=1)
@@ -193,6 +205,10 @@ def main():
         if len(a.args) != 3:
             p.error("regex takes PATTERN INPUT SIZE")
         regex(a.dir, a.args[0], a.args[1], int(a.args[2]), a.seed)
+    elif a.case == "crafted":
+        if len(a.args) != 2:
+            p.error("crafted takes N SIZE")
+        crafted(a.dir, int(a.args[0]), int(a.args[1]), a.seed)
     elif a.case == "structure":
         if len(a.args) != 2:
             p.error("structure takes KIND SIZE")

@@ -22,7 +22,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="${RACI_LINT:-$ROOT/target/release/raci-lint}"
 TIMEOUT="${TIMEOUT:-300}"
-CASES="${CASES:-1 2 3 4 5 6 7 8}"
+CASES="${CASES:-1 2 3 4 5 6 7 8 9}"
 QUICK=0
 
 usage() { sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
@@ -154,6 +154,17 @@ if want 8; then
             measure "8 structure: $kind, 400 command rules" "$((size / 1024)) KiB" "$repo" --packs packs "${JSON[@]}" .
             rm -rf "$repo"
         done
+    done
+fi
+
+# 9. Many patterns crafted against one file (issue 12): 40 rules of the `(a|b)*a(a|b){14}$`
+# family over a/b words. The lazy DFA gives up and the file is skipped as too costly.
+if want 9; then
+    for size in $(sizes $((512 * 1024)) $((1024 * 1024))); do
+        repo="$TMP/crafted"
+        gen crafted "$repo" 40 "$size"
+        measure "9 40 crafted patterns, a/b words" "$((size / 1024)) KiB" "$repo" --packs packs "${JSON[@]}" .
+        rm -rf "$repo"
     done
 fi
 

@@ -8,10 +8,18 @@ writes OUT_DIR/patterns.txt (one regex per line, for `rg -f`), OUT_DIR/rg-globs.
 `--glob` argument per line: every rule's file globs, then every exclusion negated) and
 OUT_DIR/semgrep.yml (one pattern-regex rule per evidence rule, with the same paths).
 Needs PyYAML (a benchmark-only dependency).
+
+Each rule has one matcher, turned into one line-oriented regex (`rg_pattern`):
+- `pattern`: its regex, as it is (compacted onto one line);
+- `command`: its regex with the leading `^` (after any inline flags group such as `(?x)`) removed,
+  so that it matches a command anywhere in a line, where raci-lint extracts commands first;
+- `ansible`: `\b(?:mod1|mod2|...)\s*:` from its `module` list (raci-lint parses the YAML;
+  ripgrep searches the same files for the module keys, a literal-bearing pattern of the same kind).
 """
 
 import json
 import pathlib
+import re
 import sys
 
 import yaml
@@ -53,6 +61,50 @@ def compact(pattern: str) -> str:
     return "".join(out).replace("(?P<evidence>", "(?:").replace("(?<evidence>", "(?:")
 
 
+def ascii_boundaries(pattern: str) -> str:
+    """Word boundaries judged on ASCII, as raci-lint's scanner runs every pattern (a Unicode
+    `\\b` would send both engines to their slowest path on any non-ASCII file): `\\b` and `\\B`
+    outside classes become `(?-u:\\b)` and `(?-u:\\B)`."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            if not in_class and nxt in "bB":
+                out.append(f"(?-u:\\{nxt})")
+            else:
+                out.append(c + nxt)
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+        elif c == "]" and in_class:
+            in_class = False
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def rg_pattern(rule: dict) -> str:
+    """The one-line ripgrep regex standing for a rule's matcher (see the module docstring)."""
+    kinds = [k for k in ("pattern", "command", "ansible") if k in rule]
+    if len(kinds) != 1:
+        sys.exit(f"bench/patterns.py: rule {rule.get('id')!r} has matchers {kinds}, expected one")
+    kind = kinds[0]
+    if kind == "pattern":
+        return compact(rule["pattern"])
+    if kind == "command":
+        # compact() has already rewritten the flags group (`(?x)` goes, `(?xi)` becomes `(?i)`).
+        flat = compact(rule["command"])
+        flags = re.match(r"\(\?[a-zA-Z-]*\)", flat)
+        head = flags.group(0) if flags else ""
+        rest = flat[len(head):]
+        return head + (rest[1:] if rest.startswith("^") else rest)
+    modules = rule["ansible"]["module"]
+    modules = [modules] if isinstance(modules, str) else list(modules)
+    return r"\b(?:" + "|".join(re.escape(m) for m in dict.fromkeys(modules)) + r")\s*:"
+
+
 def main() -> None:
     out = pathlib.Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
@@ -61,7 +113,8 @@ def main() -> None:
         pack = yaml.safe_load(pack_file.read_text())
         for activity in pack["activities"]:
             for rule in activity.get("evidence", []):
-                patterns.append(compact(rule["pattern"]))
+                regex = rg_pattern(rule)
+                patterns.append(ascii_boundaries(regex))
                 includes.extend(g for g in rule["files"] if g not in includes)
                 excludes.extend(g for g in rule.get("exclude", []) if g not in excludes)
                 semgrep.append(
@@ -69,7 +122,8 @@ def main() -> None:
                         "id": f"{pack['provider']['id']}.{activity['id'].replace('/', '.')}.{rule['id']}",
                         # Semgrep matches the whole file: (?m) makes ^ and $ line anchors as
                         # in ripgrep and raci-lint.
-                        "pattern-regex": "(?m)" + rule["pattern"],
+                        # PCRE has no `u` flag: drop it (`(?-u)`, `(?i-u)`).
+                        "pattern-regex": "(?m)" + re.sub(r"^\(\?([a-zA-Z]*)-u\)", lambda m: f"(?{m.group(1)})" if m.group(1) else "", regex),
                         "message": rule.get("description", rule["id"]),
                         "languages": ["generic"],
                         "severity": "WARNING",

@@ -38,6 +38,9 @@ pub struct Candidate {
 pub struct ScanFile {
     pub path: PathBuf,
     pub root: usize,
+    /// The walk saw a regular file (from the directory entry, no `stat`): the scan reads it
+    /// without asking the file system again. False when unknown (a named file, a link).
+    pub regular: bool,
 }
 
 impl ScanFile {
@@ -193,6 +196,7 @@ pub fn discover(walk: &Walk<'_>) -> Discovery {
             let file = ScanFile {
                 path: root.clone(),
                 root: index,
+                regular: false,
             };
             lock(&found).others.push(file);
         } else {
@@ -493,9 +497,11 @@ fn classify(
             .skipped
             .push((paths::display(path), "link out of the PATH"));
     } else if walk.keep_others && !is_dir {
+        let regular = entry.file_type().is_some_and(|t| t.is_file());
         let file = ScanFile {
             path: entry.into_path(),
             root: index,
+            regular,
         };
         lock(found).others.push(file);
     }

@@ -266,6 +266,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
             found.others.push(discover::ScanFile {
                 path: stdin.name.clone(),
                 root,
+                regular: false,
             });
         } else {
             found.named_unchecked.push(display);

@@ -262,3 +262,57 @@ fn hostile_structures_finish_with_their_findings() {
     assert_eq!(others, Vec::<&str>::new());
     assert_eq!(out.status.code(), Some(0), "warnings only");
 }
+
+/// A user pack of many patterns crafted against one file (each within the per-rule budget): the
+/// lazy DFA gives up deterministically and the file is skipped with its reason, instead of a
+/// search that costs the pack's states times the bytes (issue 12). Other files are still read.
+#[test]
+fn a_file_crafted_against_the_patterns_is_skipped_as_too_costly() {
+    let mut pack = String::from(
+        "provider: { id: acme, name: Acme }\nactivities:\n  - id: hit\n    title: Hit\n    category: g\n    provider: [R, A]\n    customer: [I]\n    evidence:\n",
+    );
+    for i in 0..40 {
+        pack.push_str(&format!(
+            "      - {{ id: r{i}, files: ['**/*.txt'], pattern: '(a|b)*a(a|b){{{}}}$' }}\n",
+            10 + i % 5
+        ));
+    }
+    // Random a/b words: every byte makes new DFA states.
+    let mut state: u32 = 1;
+    let mut crafted = String::new();
+    while crafted.len() < 256 * 1024 {
+        state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        crafted.push(if state >> 16 & 1 == 0 { 'a' } else { 'b' });
+        if state >> 20 & 15 == 0 {
+            crafted.push(' ');
+        }
+    }
+    let dir = repo(&[
+        ("packs/acme.yaml", &pack),
+        ("raci.yaml", "provider: acme\n"),
+        ("crafted.txt", &crafted),
+        ("plain.txt", "ba\nxa\n"),
+    ]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_raci-lint"))
+        .args(["--packs", "packs", "--verbose", "--color", "never", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("skipped: crafted.txt (too costly to search with these rules)")
+            || stdout.contains("skipped: crafted.txt (too costly to search with these rules)"),
+        "{stdout}\n{stderr}"
+    );
+    let json = std::process::Command::new(env!("CARGO_BIN_EXE_raci-lint"))
+        .args(["--packs", "packs", "--format", "json", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    // plain.txt is still searched; crafted.txt is counted as skipped, with no finding.
+    assert_eq!(json["summary"]["scanned"], 1, "{json}");
+    assert_eq!(json["summary"]["skipped"], 1, "{json}");
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -369,6 +369,20 @@ fn ferm(text: &[u8], out: &mut Vec<Command>) {
     }
 }
 
+/// The keys under which YAML holds commands (`contexts::yaml_commands`): a part of a YAML file
+/// without any of them holds none.
+const YAML_COMMAND_KEYS: &[&[u8]] = &[
+    b"shell", b"command", b"raw", b"script", b"cron", b"runcmd", b"bootcmd", b"image",
+];
+
+/// Whether a part of a YAML file may hold commands: it names one of the keys under which
+/// commands are written.
+pub fn holds_yaml_commands(part: &[u8]) -> bool {
+    YAML_COMMAND_KEYS
+        .iter()
+        .any(|k| memchr::memmem::find(part, k).is_some())
+}
+
 /// The modules whose value is a command.
 const COMMAND_MODULES: &[&str] = &["shell", "command", "raw", "script"];
 
@@ -583,45 +597,49 @@ pub fn tasks(docs: &[Node], wanted: &dyn Fn(&str) -> bool) -> Vec<Task> {
             let (Node::Map(entries, task), Some(Node::Seq(..))) = (node, parent) else {
                 return;
             };
-            // The task's `args:` keyword, read once per task (a hostile mapping may repeat a
-            // module key many times).
-            let extra: Vec<(String, Vec<String>)> = match node.get("args") {
-                Some(Node::Map(entries, _)) => map_args(entries),
-                Some(Node::Scalar(s)) => yaml::key_values(&s.value)
-                    .into_iter()
-                    .map(|(k, v)| (k, vec![v]))
-                    .collect(),
-                _ => Vec::new(),
+            // The task's `args:` keyword, read once per task and only for a wanted module (a
+            // hostile mapping may repeat a module key many times).
+            let extra = std::cell::OnceCell::new();
+            let extra = || {
+                extra.get_or_init(|| match node.get("args") {
+                    Some(Node::Map(entries, _)) => map_args(entries),
+                    Some(Node::Scalar(s)) => yaml::key_values(&s.value)
+                        .into_iter()
+                        .map(|(k, v)| (k, vec![v]))
+                        .collect(),
+                    _ => Vec::new(),
+                })
             };
             for (key, value) in entries {
                 let Some(k) = key.scalar() else { continue };
                 if k.value == "args" {
                     continue;
                 }
-                let (module, mut args) = match k.value.as_str() {
+                // The module's name first: most keys of most tasks are no wanted module, and
+                // reading their arguments would be wasted.
+                let module = match k.value.as_str() {
                     "action" | "local_action" => match value {
-                        Node::Scalar(s) => {
-                            let module = s.value.split_whitespace().next().unwrap_or("");
-                            (short(module).to_owned(), module_args(value))
-                        }
-                        Node::Map(entries, _) => {
-                            let Some(Node::Scalar(m)) = value.get("module") else {
-                                continue;
-                            };
-                            (short(&m.value).to_owned(), map_args(entries))
-                        }
+                        Node::Scalar(s) => s.value.split_whitespace().next().unwrap_or(""),
+                        Node::Map(..) => match value.get("module") {
+                            Some(Node::Scalar(m)) => m.value.as_str(),
+                            _ => continue,
+                        },
                         _ => continue,
                     },
-                    name => match value {
-                        // A list is data (a Kubernetes container's `command`), not arguments.
-                        Node::Seq(..) => continue,
-                        _ => (short(name).to_owned(), module_args(value)),
-                    },
+                    // A list is data (a Kubernetes container's `command`), not arguments.
+                    name if !matches!(value, Node::Seq(..)) => name,
+                    _ => continue,
                 };
-                if !wanted(&module) {
+                let module = short(module);
+                if !wanted(module) {
                     continue;
                 }
-                args.extend(extra.iter().cloned());
+                let mut args = match (k.value.as_str(), value) {
+                    ("action" | "local_action", Node::Map(entries, _)) => map_args(entries),
+                    _ => module_args(value),
+                };
+                let module = module.to_owned();
+                args.extend(extra().iter().cloned());
                 found.push(Task {
                     module,
                     key: k.extent,

@@ -42,6 +42,8 @@ pub enum SkipReason {
     TooLarge,
     /// A FIFO, socket or device: never opened, as a read could block forever.
     NotRegular,
+    /// A search of the pack's rules gave up on this file (input crafted against a pattern).
+    TooCostly,
 }
 
 impl SkipReason {
@@ -50,6 +52,7 @@ impl SkipReason {
             SkipReason::Binary => "binary",
             SkipReason::TooLarge => "too large",
             SkipReason::NotRegular => "not a regular file",
+            SkipReason::TooCostly => "too costly to search with these rules",
         }
     }
 }
@@ -236,6 +239,7 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
             display: display(),
             path: &file.path,
             contents: overlay.get(&file.path).map(|bytes| &**bytes),
+            regular: file.regular,
         };
         let result = judge(owner, rel, &target, max_file_size, max_findings)?;
         if let FileResult::Scanned { findings, .. } = &result
@@ -300,14 +304,12 @@ fn judge(
 ) -> Option<FileResult> {
     let commands = std::cell::OnceCell::new();
     let rules: Vec<usize> = owner
-        .applicable
-        .iter()
-        .copied()
+        .rules
+        .covering(rel, &owner.applicable)
+        .into_iter()
         .filter(|&i| {
-            let rule = &owner.rules.rules[i];
-            rule.covers(rel)
-                && (!matches!(rule.matcher, rules::Matcher::Command(_))
-                    || *commands.get_or_init(|| contexts::may_hold_commands(rel)))
+            !matches!(owner.rules.rules[i].matcher, rules::Matcher::Command(_))
+                || *commands.get_or_init(|| contexts::may_hold_commands(rel))
         })
         .collect();
     if rules.is_empty() {
@@ -350,6 +352,7 @@ pub fn check_document(
         display: doc.shown.to_owned(),
         path: doc.path,
         contents: Some(doc.bytes),
+        regular: false,
     };
     match judge(owner, rel, &target, max_file_size, max_findings) {
         Some(FileResult::Scanned { findings, .. }) => findings,
@@ -364,6 +367,8 @@ struct Target<'a> {
     path: &'a std::path::Path,
     /// Its bytes, when they do not come from the disk.
     contents: Option<&'a [u8]>,
+    /// The walk saw a regular file: no `stat` before reading it.
+    regular: bool,
 }
 
 enum FileResult {
@@ -419,13 +424,17 @@ fn scan_file(
     let bytes = match file.contents {
         Some(bytes) => bytes.to_vec(),
         None => {
-            match std::fs::metadata(file.path) {
-                Ok(meta) if !meta.is_file() => {
-                    return FileResult::Skipped(file.display.clone(), SkipReason::NotRegular);
+            // A file the walk did not see as regular (named on the command line, a link) is
+            // asked about first: a FIFO or a device is never opened, as a read could block.
+            if !file.regular {
+                match std::fs::metadata(file.path) {
+                    Ok(meta) if !meta.is_file() => {
+                        return FileResult::Skipped(file.display.clone(), SkipReason::NotRegular);
+                    }
+                    Ok(meta) if meta.len() > max => return too_large(),
+                    Ok(_) => {}
+                    Err(e) => return failed(e),
                 }
-                Ok(meta) if meta.len() > max => return too_large(),
-                Ok(_) => {}
-                Err(e) => return failed(e),
             }
             let mut bytes = Vec::new();
             let read = std::fs::File::open(file.path).and_then(|f| {
@@ -444,7 +453,7 @@ fn scan_file(
         return FileResult::Skipped(file.display.clone(), SkipReason::Binary);
     }
     let has_allows = allow::mentioned(&bytes);
-    let candidates = owner.rules.candidates(&bytes, rules);
+    let (candidates, places) = owner.rules.candidates_and_hits(&bytes, rules);
     if candidates.is_empty() && !has_allows {
         return FileResult::nothing();
     }
@@ -462,7 +471,7 @@ fn scan_file(
     let mut hits = Vec::new();
     let mut waived_hits = Vec::new();
     let mut dropped = 0;
-    let structure = Structure::new(&bytes, rel, owner, &candidates);
+    let structure = Structure::new(&bytes, rel, owner, &candidates, places);
     // At most `max_findings` kept per rule: together they hold the file's first `max_findings`
     // in output order. The rest are counted, and still use their allows.
     let mut kept = vec![0usize; owner.rules.rules.len()];
@@ -487,28 +496,48 @@ fn scan_file(
             dropped += 1;
         }
     };
-    for &rule in &candidates {
-        for m in structure.matches(&owner.rules.rules[rule], &bytes) {
-            consider(rule, m);
+    let searched = (|| -> Result<(), rules::GaveUp> {
+        for &rule in &candidates {
+            let r = &owner.rules.rules[rule];
+            match r.matcher {
+                rules::Matcher::Pattern { .. } => r.each_match(&bytes, &mut |start, end| {
+                    let m = Match {
+                        start,
+                        end,
+                        from: start,
+                        to: end,
+                    };
+                    consider(rule, m);
+                })?,
+                rules::Matcher::Ansible { .. } => {
+                    structure.each_task_match(r, &mut |m| consider(rule, m))?
+                }
+                // Searched command by command for all rules at once, below.
+                rules::Matcher::Command(_) => {}
+            }
         }
+        let command_rules: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&r| matches!(owner.rules.rules[r].matcher, rules::Matcher::Command(_)))
+            .collect();
+        owner
+            .rules
+            .each_command_match(&structure.commands, &command_rules, &mut |rule, c| {
+                let c = &structure.commands[c];
+                let m = Match {
+                    start: c.start,
+                    end: c.end,
+                    from: c.start,
+                    to: c.end,
+                };
+                consider(rule, m);
+            })
+    })();
+    if searched.is_err() {
+        // Input crafted against a pack's patterns: skipped with its reason, never a long search.
+        return FileResult::Skipped(file.display.clone(), SkipReason::TooCostly);
     }
-    let command_rules: Vec<usize> = candidates
-        .iter()
-        .copied()
-        .filter(|&r| matches!(owner.rules.rules[r].matcher, rules::Matcher::Command(_)))
-        .collect();
-    owner
-        .rules
-        .each_command_match(&structure.commands, &command_rules, &mut |rule, c| {
-            let c = &structure.commands[c];
-            let m = Match {
-                start: c.start,
-                end: c.end,
-                from: c.start,
-                to: c.end,
-            };
-            consider(rule, m);
-        });
     if hits.len() > max_findings {
         hits.sort_by_key(|h| (h.start, h.end, h.rule));
         dropped += hits.len() - max_findings;
@@ -543,7 +572,13 @@ struct Structure {
 }
 
 impl Structure {
-    fn new(bytes: &[u8], rel: &Path, owner: &Owner<'_>, candidates: &[usize]) -> Structure {
+    fn new(
+        bytes: &[u8],
+        rel: &Path,
+        owner: &Owner<'_>,
+        candidates: &[usize],
+        hits: Option<rules::YamlHits>,
+    ) -> Structure {
         use rules::Matcher;
         let rules = || candidates.iter().map(|&r| &owner.rules.rules[r]);
         let command_rules: Vec<usize> = candidates
@@ -564,9 +599,29 @@ impl Structure {
             contexts::kind(rel, &bytes[..bytes.len().min(1024)])
         };
         let needs_yaml = !modules.is_empty() || kind == contexts::Kind::Yaml;
-        // YAML is read as text: a file that is not UTF-8 has no YAML structure.
+        // YAML is read as text: a file that is not UTF-8 has no YAML structure. Only the items
+        // and documents holding a literal of a rule that reads YAML are parsed.
         let docs = match std::str::from_utf8(bytes) {
-            Ok(text) if needs_yaml => yaml::parse(text),
+            Ok(text) if needs_yaml => {
+                match hits {
+                    Some(hits) => {
+                        let keep = |from: usize, to: usize| {
+                            let part = &bytes[from..to];
+                            let within = |at: usize| (from..to).contains(&at);
+                            // A task of the rule's module that writes the arguments it needs.
+                            let task = hits.tasks.iter().any(|&(at, rule)| {
+                                within(at) && owner.rules.part_may_match(rule, part)
+                            });
+                            // A command literal where YAML can hold commands.
+                            task || (kind == contexts::Kind::Yaml
+                                && hits.commands.iter().any(|&at| within(at))
+                                && contexts::holds_yaml_commands(part))
+                        };
+                        yaml::parse_parts(text, &keep)
+                    }
+                    None => yaml::parse(text),
+                }
+            }
             _ => Vec::new(),
         };
         let commands = if command_rules.is_empty() {
@@ -590,44 +645,35 @@ impl Structure {
         }
     }
 
-    fn matches<'s>(
-        &'s self,
-        rule: &'s rules::Rule,
-        bytes: &'s [u8],
-    ) -> Box<dyn Iterator<Item = Match> + 's> {
-        use rules::Matcher;
-        match &rule.matcher {
-            Matcher::Pattern { .. } => Box::new(rule.matches(bytes).map(|(start, end)| Match {
-                start,
-                end,
-                from: start,
-                to: end,
-            })),
-            // Searched command by command for all rules at once: `each_command_match`.
-            Matcher::Command(_) => Box::new(std::iter::empty()),
-            Matcher::Ansible { modules, .. } => {
-                let mut tasks: Vec<usize> = modules
-                    .iter()
-                    .filter_map(|m| self.by_module.get(m))
-                    .flatten()
-                    .copied()
-                    .collect();
-                tasks.sort_unstable();
-                tasks.dedup();
-                Box::new(
-                    tasks
-                        .into_iter()
-                        .map(|t| &self.tasks[t])
-                        .filter(|t| rule.matches_task(t))
-                        .map(|t| Match {
-                            start: t.key.start,
-                            end: t.key.end,
-                            from: t.task.start.min(t.key.start),
-                            to: t.task.end.max(t.key.end),
-                        }),
-                )
+    /// Calls `each` with every match of an `ansible` rule, in task order.
+    fn each_task_match(
+        &self,
+        rule: &rules::Rule,
+        each: &mut dyn FnMut(Match),
+    ) -> Result<(), rules::GaveUp> {
+        let rules::Matcher::Ansible { modules, .. } = &rule.matcher else {
+            return Ok(());
+        };
+        let mut tasks: Vec<usize> = modules
+            .iter()
+            .filter_map(|m| self.by_module.get(m))
+            .flatten()
+            .copied()
+            .collect();
+        tasks.sort_unstable();
+        tasks.dedup();
+        for t in tasks {
+            let t = &self.tasks[t];
+            if rule.matches_task(t)? {
+                each(Match {
+                    start: t.key.start,
+                    end: t.key.end,
+                    from: t.task.start.min(t.key.start),
+                    to: t.task.end.max(t.key.end),
+                });
             }
         }
+        Ok(())
     }
 }
 

@@ -24,8 +24,9 @@ pub struct Rule {
     pub activity: usize,
     pub id: String,
     pub description: Option<String>,
-    files: GlobSet,
-    exclude: GlobSet,
+    /// Indices into the pack's `globsets`: rules often share their lists.
+    files: usize,
+    exclude: usize,
     pub matcher: Matcher,
 }
 
@@ -47,52 +48,89 @@ pub enum Matcher {
 }
 
 impl Rule {
-    /// Whether this rule looks at a file, by its path relative to the scanned root.
-    pub fn covers(&self, rel: &std::path::Path) -> bool {
-        self.files.is_match(rel) && !self.exclude.is_match(rel)
-    }
-
-    /// For a `pattern` rule, the byte ranges in `text` (a whole file) it matches, one at a
-    /// time: a file with a million matches is never held as a list.
-    pub fn matches<'t>(&'t self, text: &'t [u8]) -> Box<dyn Iterator<Item = (usize, usize)> + 't> {
+    /// For a `pattern` rule, calls `each` with every byte range of `text` (a whole file) it
+    /// matches, one at a time: a file with a million matches is never held as a list.
+    pub fn each_match(
+        &self,
+        text: &[u8],
+        each: &mut dyn FnMut(usize, usize),
+    ) -> Result<(), GaveUp> {
         let Matcher::Pattern { regex, group } = &self.matcher else {
-            return Box::new(std::iter::empty());
+            return Ok(());
         };
-        let Some(regex) = regex.get() else {
-            return Box::new(std::iter::empty());
+        let underline = |start: usize, end: usize| -> (usize, usize) {
+            if !*group {
+                return (start, end);
+            }
+            regex
+                .get()
+                .and_then(|r| r.captures_at(text, start))
+                .and_then(|c| c.name(EVIDENCE_GROUP).or_else(|| c.get(0)))
+                .map_or((start, end), |m| (m.start(), m.end()))
         };
-        if *group {
-            Box::new(
-                regex
-                    .captures_iter(text)
-                    .filter_map(|c| c.name(EVIDENCE_GROUP).or_else(|| c.get(0)))
-                    .map(|m| (m.start(), m.end())),
-            )
-        } else {
-            Box::new(regex.find_iter(text).map(|m| (m.start(), m.end())))
+        let Some(dfa) = regex.dfa() else {
+            // No lazy DFA for this pattern (it did not build): the regex crate's engines.
+            if let Some(r) = regex.get() {
+                for m in r.find_iter(text) {
+                    let (s, e) = underline(m.start(), m.end());
+                    each(s, e);
+                }
+            }
+            return Ok(());
+        };
+        let mut cache = dfa.caches.get();
+        let mut searcher =
+            regex_automata::util::iter::Searcher::new(regex_automata::Input::new(text));
+        loop {
+            match searcher.try_advance(|input| dfa.re.try_search(&mut cache, input)) {
+                Ok(Some(m)) => {
+                    let (s, e) = underline(m.start(), m.end());
+                    each(s, e);
+                }
+                Ok(None) => return Ok(()),
+                Err(_) => return Err(GaveUp),
+            }
         }
     }
 
+    /// The byte ranges a `pattern` rule matches in `text`, as a list (tests and the fuzz
+    /// target; the scan uses `each_match`). A search that gives up ends the list.
+    pub fn matches(&self, text: &[u8]) -> Vec<(usize, usize)> {
+        let mut found = Vec::new();
+        let _ = self.each_match(text, &mut |s, e| found.push((s, e)));
+        found
+    }
+
     /// For a `command` rule, whether it matches one command's text.
-    pub fn matches_command(&self, text: &str) -> bool {
+    pub fn matches_command(&self, text: &str) -> Result<bool, GaveUp> {
         match &self.matcher {
-            Matcher::Command(regex) => regex.get().is_some_and(|r| r.is_match(text.as_bytes())),
-            _ => false,
+            Matcher::Command(regex) => regex.is_match(text.as_bytes()),
+            _ => Ok(false),
         }
     }
 
     /// For an `ansible` rule, whether it matches one task: its module is one of the rule's and
     /// every named argument has a value that matches.
-    pub fn matches_task(&self, task: &super::contexts::Task) -> bool {
+    pub fn matches_task(&self, task: &super::contexts::Task) -> Result<bool, GaveUp> {
         let Matcher::Ansible { modules, args } = &self.matcher else {
-            return false;
+            return Ok(false);
         };
-        modules.contains(&task.module)
-            && args.iter().all(|(name, regex)| {
-                regex
-                    .get()
-                    .is_some_and(|r| task.values(name).iter().any(|v| r.is_match(v.as_bytes())))
-            })
+        if !modules.contains(&task.module) {
+            return Ok(false);
+        }
+        for (name, regex) in args {
+            let mut any = false;
+            for value in task.values(name) {
+                if regex.is_match(value.as_bytes())? {
+                    any = true;
+                    break;
+                }
+            }
+            if !any {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 }
 
@@ -100,6 +138,8 @@ impl Rule {
 pub struct PackRules {
     pub pack: Arc<Pack>,
     pub rules: Vec<Rule>,
+    /// Every distinct list of `files` or `exclude` globs of the pack's rules, compiled.
+    globsets: Vec<GlobSet>,
     /// The required literals of every rule that has them, in one automaton: a rule none of
     /// whose literals a file holds cannot match it, and is not run.
     literals: Option<AhoCorasick>,
@@ -110,25 +150,71 @@ pub struct PackRules {
     /// Every `command` rule of the pack in one set, so that each command is searched once
     /// whatever the number of rules (a file may hold hundreds of thousands of commands).
     commands: Option<CommandSet>,
+    /// Per rule, for `ansible` rules: the arguments a matching task must write.
+    required_args: Vec<Vec<RequiredArg>>,
 }
 
-/// The `command` rules of a pack as one regex set, compiled on first use.
+/// An argument an `ansible` rule cannot match without: its names (aliases), and the literals
+/// one of which its value must hold, when its regex has usable ones.
+struct RequiredArg {
+    names: Vec<String>,
+    values: Option<literals::Literals>,
+}
+
+/// Where a file's YAML may hold a match: module keys of `ansible` rules (offset, rule) and
+/// literals of `command` rules (offsets).
+#[derive(Debug, Default)]
+pub struct YamlHits {
+    pub tasks: Vec<(usize, usize)>,
+    pub commands: Vec<usize>,
+}
+
+/// Whether `text[start..end]`, a module name, is written as a key (`apt:`, `apt :`), or as the
+/// module of an `action:` line.
+fn module_key(text: &[u8], start: usize, end: usize) -> bool {
+    let after = text[end..]
+        .iter()
+        .position(|b| *b != b' ' && *b != b'\t')
+        .map(|i| text[end + i]);
+    if after == Some(b':') {
+        return true;
+    }
+    let line = memchr::memrchr(b'\n', &text[..start]).map_or(0, |i| i + 1);
+    memchr::memmem::find(&text[line..start], b"action").is_some()
+}
+
+/// The `command` rules of a pack as one multi-pattern lazy DFA, compiled on first use: each
+/// command is searched once whatever the number of rules, and the search gives up as a single
+/// rule's does.
 struct CommandSet {
     /// Index in the set → index in `PackRules::rules`.
     rules: Vec<usize>,
     patterns: Vec<String>,
-    set: OnceLock<Option<regex::bytes::RegexSet>>,
+    dfa: OnceLock<Option<SetSearcher>>,
+}
+
+struct SetSearcher {
+    dfa: std::sync::Arc<regex_automata::hybrid::dfa::DFA>,
+    caches: CachePool<regex_automata::hybrid::dfa::Cache>,
 }
 
 impl CommandSet {
-    fn get(&self) -> Option<&regex::bytes::RegexSet> {
-        self.set
+    fn get(&self) -> Option<&SetSearcher> {
+        self.dfa
             .get_or_init(|| {
-                regex::bytes::RegexSetBuilder::new(&self.patterns)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .dfa_size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                    .ok()
+                let dfa = regex_automata::hybrid::dfa::Builder::new()
+                    .configure(dfa_config().match_kind(regex_automata::MatchKind::All))
+                    .syntax(syntax_config())
+                    .thompson(thompson_config())
+                    .build_many(&self.patterns)
+                    .ok()?;
+                let dfa = std::sync::Arc::new(dfa);
+                let pool_dfa = std::sync::Arc::clone(&dfa);
+                let caches: CachePool<_> =
+                    regex_automata::util::pool::Pool::new(Box::new(move || {
+                        pool_dfa.create_cache()
+                    }));
+                Some(SetSearcher { dfa, caches })
             })
             .as_ref()
     }
@@ -137,22 +223,95 @@ impl CommandSet {
 /// A regex compiled on first use, from its scanner form. Compiling every rule and union of a
 /// pack up front cost about 30 ms a run, most of a small repository's time; a run compiles only
 /// what the files it reads need. `None` inside when it does not compile within the limits.
+///
+/// Searches go through a lazy DFA that gives up, deterministically, when its cache thrashes
+/// (input crafted against the pattern): the file is then skipped as too costly, where the regex
+/// crate would fall back to an engine whose cost is the pattern's states times the bytes. A
+/// user pack of many such rules could otherwise hold a 1 MiB file for many seconds.
 pub struct Lazy {
     hir: Hir,
     regex: OnceLock<Option<Regex>>,
+    dfa: OnceLock<Option<Searcher>>,
 }
+
+/// A lazy DFA with a pool of caches, one per thread at a time: a cache costs an allocation and
+/// its first states, which a search per task or per file would pay again each time.
+struct Searcher {
+    re: std::sync::Arc<HybridRegex>,
+    caches: CachePool<regex_automata::hybrid::regex::Cache>,
+}
+
+type CachePool<T> = regex_automata::util::pool::Pool<T, Box<dyn Fn() -> T + Send + Sync>>;
+
+/// A search gave up: the file is too costly to search with this pack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GaveUp;
 
 impl Lazy {
     fn new(hir: Hir) -> Lazy {
         Lazy {
             hir,
             regex: OnceLock::new(),
+            dfa: OnceLock::new(),
         }
     }
 
     fn get(&self) -> Option<&Regex> {
         self.regex.get_or_init(|| build(&self.hir)).as_ref()
     }
+
+    fn dfa(&self) -> Option<&Searcher> {
+        self.dfa
+            .get_or_init(|| {
+                let re = HybridRegex::builder()
+                    .syntax(syntax_config())
+                    .thompson(thompson_config())
+                    .dfa(dfa_config())
+                    .build(&self.hir.to_string())
+                    .ok()?;
+                let re = std::sync::Arc::new(re);
+                let pool_re = std::sync::Arc::clone(&re);
+                let caches: CachePool<_> =
+                    regex_automata::util::pool::Pool::new(Box::new(move || pool_re.create_cache()));
+                Some(Searcher { re, caches })
+            })
+            .as_ref()
+    }
+
+    /// Whether the regex matches `text` anywhere.
+    fn is_match(&self, text: &[u8]) -> Result<bool, GaveUp> {
+        if let Some(dfa) = self.dfa() {
+            let mut cache = dfa.caches.get();
+            let input = regex_automata::Input::new(text).earliest(true);
+            return dfa
+                .re
+                .try_search(&mut cache, &input)
+                .map(|m| m.is_some())
+                .map_err(|_| GaveUp);
+        }
+        Ok(self.get().is_some_and(|r| r.is_match(text)))
+    }
+}
+
+type HybridRegex = regex_automata::hybrid::regex::Regex;
+
+fn syntax_config() -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new().utf8(false)
+}
+
+fn thompson_config() -> regex_automata::nfa::thompson::Config {
+    regex_automata::nfa::thompson::Config::new()
+        .utf8(false)
+        .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+}
+
+/// The lazy DFA gives up as the regex crate's would before it falls back to a slower engine:
+/// after its cache was cleared three times with fewer than ten bytes searched per new state.
+fn dfa_config() -> regex_automata::hybrid::dfa::Config {
+    regex_automata::hybrid::dfa::Config::new()
+        .cache_capacity(2 * REGEX_SIZE_LIMIT)
+        .minimum_cache_clear_count(Some(3))
+        .minimum_bytes_per_state(Some(10))
 }
 
 /// Whether a pattern has the capture group named `name`.
@@ -326,12 +485,21 @@ impl PackRules {
         use crate::model::Matcher as M;
         let mut rules = Vec::new();
         let mut required: Vec<Option<literals::Literals>> = Vec::new();
+        // Each distinct list of globs compiled once: the built-in rules share a few lists.
+        let mut globsets: Vec<GlobSet> = Vec::new();
+        let mut seen: std::collections::HashMap<Vec<String>, usize> = Default::default();
+        let mut globs = |list: &[crate::source::Sp<String>]| -> Option<usize> {
+            let key: Vec<String> = list.iter().map(|g| g.value.clone()).collect();
+            if let Some(&i) = seen.get(&key) {
+                return Some(i);
+            }
+            let set = discover::globset(&key).ok()?;
+            globsets.push(set);
+            seen.insert(key, globsets.len() - 1);
+            Some(globsets.len() - 1)
+        };
         for (index, activity) in pack.activities.iter().enumerate() {
             for rule in &activity.evidence {
-                let globs = |list: &[crate::source::Sp<String>]| {
-                    let globs: Vec<String> = list.iter().map(|g| g.value.clone()).collect();
-                    discover::globset(&globs).ok()
-                };
                 let (Some(files), Some(exclude)) = (globs(&rule.files), globs(&rule.exclude))
                 else {
                     continue;
@@ -434,15 +602,34 @@ impl PackRules {
         let commands = (!set_rules.is_empty()).then(|| CommandSet {
             rules: set_rules,
             patterns,
-            set: OnceLock::new(),
+            dfa: OnceLock::new(),
         });
+        let required_args = rules
+            .iter()
+            .map(|rule| match &rule.matcher {
+                Matcher::Ansible { args, .. } => args
+                    .iter()
+                    .filter(|(_, regex)| {
+                        regex.hir.properties().minimum_len().is_some_and(|n| n > 0)
+                    })
+                    .map(|(name, regex)| RequiredArg {
+                        names: name.split('|').map(|a| a.trim().to_owned()).collect(),
+                        values: literals::required(&uncaptured(&regex.hir))
+                            .and_then(literals::unspaced),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect();
         PackRules {
             pack: Arc::clone(pack),
             rules,
+            globsets,
             literals,
             literal_rules,
             always,
             commands,
+            required_args,
         }
     }
 
@@ -458,36 +645,123 @@ impl PackRules {
         commands: &[super::shell::Command],
         wanted: &[usize],
         each: &mut dyn FnMut(usize, usize),
-    ) {
+    ) -> Result<(), GaveUp> {
         let Some(set) = self.commands.as_ref() else {
-            return;
+            return Ok(());
         };
+        if commands.is_empty() || wanted.is_empty() {
+            return Ok(());
+        }
         let mut want = vec![false; self.rules.len()];
         for &r in wanted {
             want[r] = true;
         }
-        match set.get() {
-            Some(regexes) => {
-                for (c, command) in commands.iter().enumerate() {
-                    for m in regexes.matches(command.text.as_bytes()).iter() {
-                        let r = set.rules[m];
-                        if want[r] {
-                            each(r, c);
-                        }
+        let Some(dfa) = set.get() else {
+            // A set that does not build: each rule on its own.
+            for (c, command) in commands.iter().enumerate() {
+                for &r in wanted {
+                    if self.rules[r].matches_command(&command.text)? {
+                        each(r, c);
                     }
                 }
             }
-            // A set over the size limit: each rule on its own.
-            None => {
-                for (c, command) in commands.iter().enumerate() {
-                    for &r in wanted {
-                        if self.rules[r].matches_command(&command.text) {
-                            each(r, c);
+            return Ok(());
+        };
+        let mut cache = dfa.caches.get();
+        let mut matched = regex_automata::PatternSet::new(dfa.dfa.pattern_len());
+        for (c, command) in commands.iter().enumerate() {
+            matched.clear();
+            let input = regex_automata::Input::new(command.text.as_bytes());
+            dfa.dfa
+                .try_which_overlapping_matches(&mut cache, &input, &mut matched)
+                .map_err(|_| GaveUp)?;
+            for m in matched.iter() {
+                let r = set.rules[m.as_usize()];
+                if want[r] {
+                    each(r, c);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The rules among `rules` whose globs take the file at `rel` (relative to the repository
+    /// root): each distinct glob list is asked once.
+    pub fn covering(&self, rel: &std::path::Path, rules: &[usize]) -> Vec<usize> {
+        let candidate = globset::Candidate::new(rel);
+        let mut known: Vec<Option<bool>> = vec![None; self.globsets.len()];
+        let mut is_match = |i: usize| {
+            *known[i].get_or_insert_with(|| self.globsets[i].is_match_candidate(&candidate))
+        };
+        rules
+            .iter()
+            .copied()
+            .filter(|&r| {
+                let rule = &self.rules[r];
+                is_match(rule.files) && !is_match(rule.exclude)
+            })
+            .collect()
+    }
+
+    /// `candidates`, and where in `text` the candidates that read YAML could match, in one
+    /// pass of the automaton: for an `ansible` rule its module's name written as a key (`apt:`,
+    /// `x.y.apt :`, or after `action:`), with the rule; for a `command` rule any of its
+    /// literals. The hits are `None` when a rule that reads YAML has no literals, so that any
+    /// place may matter.
+    pub fn candidates_and_hits(
+        &self,
+        text: &[u8],
+        rules: &[usize],
+    ) -> (Vec<usize>, Option<YamlHits>) {
+        let reads_yaml = |r: usize| !matches!(self.rules[r].matcher, Matcher::Pattern { .. });
+        if !rules.iter().any(|&r| reads_yaml(r)) {
+            return (self.candidates(text, rules), Some(YamlHits::default()));
+        }
+        let mut taken = vec![false; self.rules.len()];
+        let mut wanted = vec![false; self.rules.len()];
+        for &r in rules {
+            taken[r] = true;
+            wanted[r] = self.always[r];
+        }
+        let everywhere = rules.iter().any(|&r| reads_yaml(r) && self.always[r]);
+        let mut hits = YamlHits::default();
+        if let Some(ac) = &self.literals {
+            for m in ac.find_overlapping_iter(text) {
+                for &r in &self.literal_rules[m.pattern().as_usize()] {
+                    if !taken[r] {
+                        continue;
+                    }
+                    wanted[r] = true;
+                    match self.rules[r].matcher {
+                        Matcher::Ansible { .. } => {
+                            if module_key(text, m.start(), m.end()) {
+                                hits.tasks.push((m.start(), r));
+                            }
                         }
+                        Matcher::Command(_) => hits.commands.push(m.start()),
+                        Matcher::Pattern { .. } => {}
                     }
                 }
             }
         }
+        let candidates = rules.iter().copied().filter(|&r| wanted[r]).collect();
+        (candidates, (!everywhere).then_some(hits))
+    }
+
+    /// Whether a part of a YAML file (a task or a play) writes what `rule`, an `ansible` rule,
+    /// needs to match there: the name (or an alias) of every argument whose regex cannot match
+    /// the empty string, and one of the literals each such regex requires.
+    pub fn part_may_match(&self, rule: usize, part: &[u8]) -> bool {
+        self.required_args[rule].iter().all(|arg| {
+            arg.names
+                .iter()
+                .any(|n| memchr::memmem::find(part, n.as_bytes()).is_some())
+                && arg.values.iter().all(|values| {
+                    values
+                        .iter()
+                        .any(|v| part.windows(v.len()).any(|w| w.eq_ignore_ascii_case(v)))
+                })
+        })
     }
 
     /// Whether every rule of the pack has literals to reject files with.

@@ -72,11 +72,58 @@ enum Frame {
 
 /// Every document of `text`, as far as it parses.
 pub fn parse(text: &str) -> Vec<Node> {
+    parse_at(text, 0)
+}
+
+/// The parts of `text` for which `keep(start, end)` holds, parsed: a top-level list (an
+/// Ansible task file, a playbook) is cut into its items and a stream into its documents, and
+/// only the items or documents kept are read. Most of a task file is tasks no rule can match;
+/// reading YAML is the scan's largest cost. Extents are offsets of `text`.
+pub fn parse_parts(text: &str, keep: &dyn Fn(usize, usize) -> bool) -> Vec<Node> {
+    let mut documents = Vec::new();
+    let mut start = 0;
+    // The first content line of the current document starts with `-`: its items are parts.
+    let mut in_sequence: Option<bool> = None;
+    let mut at = 0;
+    let flush = |from: usize, to: usize, documents: &mut Vec<Node>| {
+        if from < to && keep(from, to) {
+            documents.extend(parse_at(&text[from..to], from));
+        }
+    };
+    for line in text.split_inclusive('\n') {
+        let bytes = line.as_bytes();
+        let document = bytes.starts_with(b"---") || bytes.starts_with(b"...");
+        let content = !bytes
+            .first()
+            .is_none_or(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'#'));
+        if document {
+            flush(start, at, &mut documents);
+            start = at;
+            in_sequence = None;
+        } else if content {
+            let item = bytes[0] == b'-' && bytes.get(1).is_none_or(|b| b.is_ascii_whitespace());
+            match in_sequence {
+                None => in_sequence = Some(item),
+                Some(true) if item => {
+                    flush(start, at, &mut documents);
+                    start = at;
+                }
+                _ => {}
+            }
+        }
+        at += line.len();
+    }
+    flush(start, text.len(), &mut documents);
+    documents
+}
+
+/// Every document of `text`, extents shifted by `base`.
+fn parse_at(text: &str, base: usize) -> Vec<Node> {
     let options = Options::default();
     let parser = Parser::new_from_str_with_options(text, options);
     let mut stack: Vec<Frame> = Vec::new();
     let mut documents = Vec::new();
-    let offset = |m: granit_parser::Marker| m.byte_offset().unwrap_or(0).min(text.len());
+    let offset = |m: granit_parser::Marker| base + m.byte_offset().unwrap_or(0).min(text.len());
     for event in parser {
         let Ok((event, span)) = event else {
             break;
@@ -223,6 +270,29 @@ mod tests {
             &text[task.extent().start..task.extent().end],
             "name: x\n  apt:\n    upgrade: dist"
         );
+    }
+
+    #[test]
+    fn parts_are_the_items_and_documents_that_hold_a_wanted_offset() {
+        let text = "# tasks\n- name: a\n  apt: {upgrade: dist}\n- name: b\n  ufw: {rule: allow}\n---\nkind: Pod\nspec: {x: 1}\n";
+        let holding = |at: usize| move |from: usize, to: usize| (from..to).contains(&at);
+        let ufw = text.find("ufw").unwrap();
+        let parts = parse_parts(text, &holding(ufw));
+        assert_eq!(parts.len(), 1);
+        let Node::Seq(items, _) = &parts[0] else {
+            panic!("{parts:?}")
+        };
+        let key = match &items[0] {
+            Node::Map(entries, _) => entries[1].0.extent(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(&text[key.start..key.end], "ufw");
+        let pod = text.find("Pod").unwrap();
+        let parts = parse_parts(text, &holding(pod));
+        assert!(matches!(&parts[0], Node::Map(..)), "{parts:?}");
+        assert!(parse_parts(text, &|_, _| false).is_empty());
+        // Every part together reads as the whole file does.
+        assert_eq!(parse_parts(text, &|_, _| true).len(), 3);
     }
 
     #[test]
