@@ -394,11 +394,12 @@ impl FileResult {
     }
 }
 
-/// One match of one rule.
+/// One match of one rule, ordered as findings are shown: by position, then rule.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Hit {
-    rule: usize,
     start: usize,
     end: usize,
+    rule: usize,
     /// The task or command takes more than one line.
     multiline: bool,
 }
@@ -468,13 +469,13 @@ fn scan_file(
     };
     let mut used = vec![false; allows.len()];
     let provider = owner.resolved.pack.id();
-    let mut hits = Vec::new();
+    // The file's first `max_findings` hits in output order, kept in a bounded heap whatever
+    // the number of matches (400 rules matching 70,000 commands each would otherwise hold
+    // millions of hits).
+    let mut hits: std::collections::BinaryHeap<Hit> = std::collections::BinaryHeap::new();
     let mut waived_hits = Vec::new();
     let mut dropped = 0;
     let structure = Structure::new(&bytes, rel, owner, &candidates, places);
-    // At most `max_findings` kept per rule: together they hold the file's first `max_findings`
-    // in output order. The rest are counted, and still use their allows.
-    let mut kept = vec![0usize; owner.rules.rules.len()];
     let mut consider = |rule: usize, m: Match| {
         let activity = owner.rules.activity(&owner.rules.rules[rule]).id();
         let (first, last) = (line_of(m.from), line_of(m.to.max(m.from + 1) - 1));
@@ -489,11 +490,12 @@ fn scan_file(
             if waived_hits.len() < max_findings {
                 waived_hits.push(hit);
             }
-        } else if kept[rule] < max_findings {
-            kept[rule] += 1;
-            hits.push(hit);
         } else {
-            dropped += 1;
+            hits.push(hit);
+            if hits.len() > max_findings {
+                hits.pop();
+                dropped += 1;
+            }
         }
     };
     let searched = (|| -> Result<(), rules::GaveUp> {
@@ -538,11 +540,7 @@ fn scan_file(
         // Input crafted against a pack's patterns: skipped with its reason, never a long search.
         return FileResult::Skipped(file.display.clone(), SkipReason::TooCostly);
     }
-    if hits.len() > max_findings {
-        hits.sort_by_key(|h| (h.start, h.end, h.rule));
-        dropped += hits.len() - max_findings;
-        hits.truncate(max_findings);
-    }
+    let hits = hits.into_sorted_vec();
     if hits.is_empty() && waived_hits.is_empty() && allows.is_empty() {
         return FileResult::nothing();
     }
@@ -607,14 +605,21 @@ impl Structure {
                     Some(hits) => {
                         let keep = |from: usize, to: usize| {
                             let part = &bytes[from..to];
-                            let within = |at: usize| (from..to).contains(&at);
+                            // The hits inside this part, by binary search: both lists are in
+                            // file order (a file of 40,000 tasks is 40,000 parts).
+                            let lo = hits.tasks.partition_point(|&(at, _)| at < from);
+                            let hi = hits.tasks.partition_point(|&(at, _)| at < to);
                             // A task of the rule's module that writes the arguments it needs.
-                            let task = hits.tasks.iter().any(|&(at, rule)| {
-                                within(at) && owner.rules.part_may_match(rule, part)
-                            });
+                            let task = hits.tasks[lo..hi]
+                                .iter()
+                                .any(|&(_, lit)| owner.rules.part_may_match(lit, part, candidates));
                             // A command literal where YAML can hold commands.
+                            let command = || {
+                                let lo = hits.commands.partition_point(|&at| at < from);
+                                hits.commands.get(lo).is_some_and(|&at| at < to)
+                            };
                             task || (kind == contexts::Kind::Yaml
-                                && hits.commands.iter().any(|&at| within(at))
+                                && command()
                                 && contexts::holds_yaml_commands(part))
                         };
                         yaml::parse_parts(text, &keep)

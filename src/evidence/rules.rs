@@ -161,7 +161,7 @@ struct RequiredArg {
     values: Option<literals::Literals>,
 }
 
-/// Where a file's YAML may hold a match: module keys of `ansible` rules (offset, rule) and
+/// Where a file's YAML may hold a match: module keys of `ansible` rules (offset, literal) and
 /// literals of `command` rules (offsets).
 #[derive(Debug, Default)]
 pub struct YamlHits {
@@ -727,31 +727,49 @@ impl PackRules {
         let mut hits = YamlHits::default();
         if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(text) {
-                for &r in &self.literal_rules[m.pattern().as_usize()] {
+                let lit = m.pattern().as_usize();
+                // Each place once, however many rules share its literal.
+                let (mut task, mut command) = (false, false);
+                for &r in &self.literal_rules[lit] {
                     if !taken[r] {
                         continue;
                     }
                     wanted[r] = true;
                     match self.rules[r].matcher {
-                        Matcher::Ansible { .. } => {
-                            if module_key(text, m.start(), m.end()) {
-                                hits.tasks.push((m.start(), r));
-                            }
-                        }
-                        Matcher::Command(_) => hits.commands.push(m.start()),
+                        Matcher::Ansible { .. } => task = true,
+                        Matcher::Command(_) => command = true,
                         Matcher::Pattern { .. } => {}
                     }
+                }
+                if task && module_key(text, m.start(), m.end()) {
+                    hits.tasks.push((m.start(), lit));
+                }
+                if command {
+                    hits.commands.push(m.start());
                 }
             }
         }
         let candidates = rules.iter().copied().filter(|&r| wanted[r]).collect();
+        // Overlapping matches come in the order they end: sorted by where they start.
+        hits.tasks.sort_unstable();
+        hits.commands.sort_unstable();
+        hits.commands.dedup();
         (candidates, (!everywhere).then_some(hits))
     }
 
-    /// Whether a part of a YAML file (a task or a play) writes what `rule`, an `ansible` rule,
-    /// needs to match there: the name (or an alias) of every argument whose regex cannot match
-    /// the empty string, and one of the literals each such regex requires.
-    pub fn part_may_match(&self, rule: usize, part: &[u8]) -> bool {
+    /// Whether a part of a YAML file (a task or a play) holding a module key of literal `lit`
+    /// writes what one of the `ansible` rules among `rules` with that literal needs to match:
+    /// the name (or an alias) of every argument whose regex cannot match the empty string, and
+    /// one of the literals each such regex requires.
+    pub fn part_may_match(&self, lit: usize, part: &[u8], rules: &[usize]) -> bool {
+        self.literal_rules[lit].iter().any(|&r| {
+            matches!(self.rules[r].matcher, Matcher::Ansible { .. })
+                && rules.contains(&r)
+                && self.part_has_args(r, part)
+        })
+    }
+
+    fn part_has_args(&self, rule: usize, part: &[u8]) -> bool {
         self.required_args[rule].iter().all(|arg| {
             arg.names
                 .iter()
