@@ -375,12 +375,20 @@ const YAML_COMMAND_KEYS: &[&[u8]] = &[
     b"shell", b"command", b"raw", b"script", b"cron", b"runcmd", b"bootcmd", b"image",
 ];
 
-/// Whether a part of a YAML file may hold commands: it names one of the keys under which
-/// commands are written.
+/// Whether a part of a YAML file may hold commands: it writes one of the keys under which
+/// commands are written, as a key (`shell:`, `ansible.builtin.command :`), not inside a word
+/// (`description`, `drawing`).
 pub fn holds_yaml_commands(part: &[u8]) -> bool {
-    YAML_COMMAND_KEYS
-        .iter()
-        .any(|k| memchr::memmem::find(part, k).is_some())
+    YAML_COMMAND_KEYS.iter().any(|k| {
+        memchr::memmem::find_iter(part, k).any(|at| {
+            let before = at.checked_sub(1).map(|i| part[i]);
+            let starts = before.is_none_or(|b| !b.is_ascii_alphanumeric() && b != b'_');
+            let after = part[at + k.len()..]
+                .iter()
+                .find(|b| **b != b' ' && **b != b'\t');
+            starts && after == Some(&b':')
+        })
+    })
 }
 
 /// The modules whose value is a command.

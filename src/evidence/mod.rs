@@ -394,6 +394,33 @@ impl FileResult {
     }
 }
 
+thread_local! {
+    /// The buffer files are read into, one per scanning thread: most files hold no evidence,
+    /// and a fresh allocation for each showed in the profile.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The thread's read buffer, taken for one file and given back (emptied) when dropped; one that
+/// grew past a few MiB is let go rather than kept.
+struct Buffer(Vec<u8>);
+
+impl Buffer {
+    fn take() -> Buffer {
+        let mut bytes = BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+        bytes.clear();
+        Buffer(bytes)
+    }
+}
+
+impl Drop for Buffer {
+    fn drop(&mut self) {
+        let bytes = std::mem::take(&mut self.0);
+        if bytes.capacity() <= 4 * DEFAULT_MAX_FILE_SIZE as usize {
+            BUFFER.with(|b| *b.borrow_mut() = bytes);
+        }
+    }
+}
+
 /// One match of one rule, ordered as findings are shown: by position, then rule.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Hit {
@@ -422,8 +449,9 @@ fn scan_file(
             .report(),
         )
     };
-    let bytes = match file.contents {
-        Some(bytes) => bytes.to_vec(),
+    let mut buffer = Buffer::take();
+    let bytes: &[u8] = match file.contents {
+        Some(bytes) => bytes,
         None => {
             // A file the walk did not see as regular (named on the command line, a link) is
             // asked about first: a FIFO or a device is never opened, as a read could block.
@@ -437,14 +465,13 @@ fn scan_file(
                     Err(e) => return failed(e),
                 }
             }
-            let mut bytes = Vec::new();
             let read = std::fs::File::open(file.path).and_then(|f| {
-                std::io::Read::read_to_end(&mut std::io::Read::take(f, max + 1), &mut bytes)
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, max + 1), &mut buffer.0)
             });
             if let Err(e) = read {
                 return failed(e);
             }
-            bytes
+            &buffer.0
         }
     };
     if bytes.len() as u64 > max {
@@ -453,17 +480,17 @@ fn scan_file(
     if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some() {
         return FileResult::Skipped(file.display.clone(), SkipReason::Binary);
     }
-    let has_allows = allow::mentioned(&bytes);
-    let (candidates, places) = owner.rules.candidates_and_hits(&bytes, rules);
+    let has_allows = allow::mentioned(bytes);
+    let (candidates, places) = owner.rules.candidates_and_hits(bytes, rules);
     if candidates.is_empty() && !has_allows {
         return FileResult::nothing();
     }
     let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', &bytes).map(|i| i + 1))
+        .chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1))
         .collect();
     let line_of = |at: usize| line_starts.partition_point(|&s| s <= at) - 1;
     let allows = if has_allows {
-        allow::find(&bytes, &line_starts)
+        allow::find(bytes, &line_starts)
     } else {
         Vec::new()
     };
@@ -475,7 +502,7 @@ fn scan_file(
     let mut hits: std::collections::BinaryHeap<Hit> = std::collections::BinaryHeap::new();
     let mut waived_hits = Vec::new();
     let mut dropped = 0;
-    let structure = Structure::new(&bytes, rel, owner, &candidates, places);
+    let structure = Structure::new(bytes, rel, owner, &candidates, places);
     let mut consider = |rule: usize, m: Match| {
         let activity = owner.rules.activity(&owner.rules.rules[rule]).id();
         let (first, last) = (line_of(m.from), line_of(m.to.max(m.from + 1) - 1));
@@ -502,7 +529,7 @@ fn scan_file(
         for &rule in &candidates {
             let r = &owner.rules.rules[rule];
             match r.matcher {
-                rules::Matcher::Pattern { .. } => r.each_match(&bytes, &mut |start, end| {
+                rules::Matcher::Pattern { .. } => r.each_match(bytes, &mut |start, end| {
                     let m = Match {
                         start,
                         end,
@@ -544,7 +571,7 @@ fn scan_file(
     if hits.is_empty() && waived_hits.is_empty() && allows.is_empty() {
         return FileResult::nothing();
     }
-    let mut result = report(file, owner, &bytes, &hits, &waived_hits, &allows, &used);
+    let mut result = report(file, owner, bytes, &hits, &waived_hits, &allows, &used);
     if let FileResult::Scanned { dropped: d, .. } = &mut result {
         *d = dropped;
     }

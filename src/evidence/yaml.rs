@@ -80,10 +80,18 @@ pub fn parse(text: &str) -> Vec<Node> {
 /// only the items or documents kept are read. Most of a task file is tasks no rule can match;
 /// reading YAML is the scan's largest cost. Extents are offsets of `text`.
 pub fn parse_parts(text: &str, keep: &dyn Fn(usize, usize) -> bool) -> Vec<Node> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Top {
+        /// The document is a block list: each item is a part.
+        Items,
+        /// The document is a block mapping: each top-level key is a part.
+        Keys,
+        /// Anything else (a flow collection, a scalar): the document is one part.
+        Whole,
+    }
     let mut documents = Vec::new();
     let mut start = 0;
-    // The first content line of the current document starts with `-`: its items are parts.
-    let mut in_sequence: Option<bool> = None;
+    let mut top: Option<Top> = None;
     let mut at = 0;
     let flush = |from: usize, to: usize, documents: &mut Vec<Node>| {
         if from < to && keep(from, to) {
@@ -99,12 +107,25 @@ pub fn parse_parts(text: &str, keep: &dyn Fn(usize, usize) -> bool) -> Vec<Node>
         if document {
             flush(start, at, &mut documents);
             start = at;
-            in_sequence = None;
+            top = None;
         } else if content {
             let item = bytes[0] == b'-' && bytes.get(1).is_none_or(|b| b.is_ascii_whitespace());
-            match in_sequence {
-                None => in_sequence = Some(item),
-                Some(true) if item => {
+            let key = block_key(bytes);
+            match top {
+                None => {
+                    top = Some(if item {
+                        Top::Items
+                    } else if key {
+                        Top::Keys
+                    } else {
+                        Top::Whole
+                    })
+                }
+                Some(Top::Items) if item => {
+                    flush(start, at, &mut documents);
+                    start = at;
+                }
+                Some(Top::Keys) if key => {
                     flush(start, at, &mut documents);
                     start = at;
                 }
@@ -115,6 +136,21 @@ pub fn parse_parts(text: &str, keep: &dyn Fn(usize, usize) -> bool) -> Vec<Node>
     }
     flush(start, text.len(), &mut documents);
     documents
+}
+
+/// Whether a line at column 0 starts a block mapping entry: `name:` followed by a space or the
+/// line's end, the name plain (no flow indicator, no quote, no `?` complex key).
+fn block_key(line: &[u8]) -> bool {
+    if line
+        .first()
+        .is_none_or(|b| b"-{}[]?#'\"&*!|>%@`,".contains(b) || b.is_ascii_whitespace())
+    {
+        return false;
+    }
+    let Some(colon) = memchr::memchr(b':', line) else {
+        return false;
+    };
+    line.get(colon + 1).is_none_or(|b| b.is_ascii_whitespace())
 }
 
 /// Every document of `text`, extents shifted by `base`.
@@ -291,8 +327,17 @@ mod tests {
         let parts = parse_parts(text, &holding(pod));
         assert!(matches!(&parts[0], Node::Map(..)), "{parts:?}");
         assert!(parse_parts(text, &|_, _| false).is_empty());
-        // Every part together reads as the whole file does.
-        assert_eq!(parse_parts(text, &|_, _| true).len(), 3);
+        // Every part together reads as the whole file does: two items, two keys.
+        assert_eq!(parse_parts(text, &|_, _| true).len(), 4);
+        // A mapping is cut at its top-level keys; a key's block value stays with it.
+        let vars = "a: 1\nrun:\n  - x\n  - |\n    y\nlast: {b: 2}\n";
+        let x = vars.find('x').unwrap();
+        let parts = parse_parts(vars, &holding(x));
+        let Node::Map(entries, _) = &parts[0] else {
+            panic!("{parts:?}")
+        };
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].0.scalar().unwrap().value, "run");
     }
 
     #[test]
