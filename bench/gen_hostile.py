@@ -134,17 +134,8 @@ def globs(root, n):
     write(os.path.join(root, "raci.yaml"), "\n".join(lines) + "\n")
 
 
-STRUCTURE_PACK = """\
-provider:
-  id: acme
-  name: Acme
-  source: "bench/gen_hostile.py"
-activities:
-  - id: hit
-    title: Hit
-    category: generic
-    provider: [R, A]
-    customer: [I]
+# The same pack head, with an ansible rule instead of the pattern rule.
+STRUCTURE_PACK = PACK.split("    evidence:\n")[0] + """\
     evidence:
       - { id: task, files: ["**/*.yml"], ansible: { module: [sysctl], args: { name: '^vm' } } }
 """

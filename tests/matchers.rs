@@ -166,11 +166,14 @@ activities:
     assert_eq!(outcome as i32, 2);
 }
 
+/// A pack of one provider-held activity, its evidence rules to be appended.
+fn pack_head() -> String {
+    "provider: { id: acme, name: Acme }\nactivities:\n  - id: hit\n    title: Hit\n    category: g\n    provider: [R, A]\n    customer: [I]\n    evidence:\n".to_owned()
+}
+
 #[test]
 fn too_many_argument_regexes_are_refused() {
-    let mut pack = String::from(
-        "provider: { id: acme, name: Acme }\nactivities:\n  - id: a\n    title: A\n    category: c\n    provider: [R, A]\n    customer: []\n    evidence:\n",
-    );
+    let mut pack = pack_head();
     for i in 0..65 {
         pack.push_str(&format!(
             "      - {{ id: r{i}, files: ['**/*.yml'], ansible: {{ module: [m], args: {{ x: 'y' }} }} }}\n"
@@ -268,9 +271,7 @@ fn hostile_structures_finish_with_their_findings() {
 /// search that costs the pack's states times the bytes (issue 12). Other files are still read.
 #[test]
 fn a_file_crafted_against_the_patterns_is_skipped_as_too_costly() {
-    let mut pack = String::from(
-        "provider: { id: acme, name: Acme }\nactivities:\n  - id: hit\n    title: Hit\n    category: g\n    provider: [R, A]\n    customer: [I]\n    evidence:\n",
-    );
+    let mut pack = pack_head();
     for i in 0..40 {
         pack.push_str(&format!(
             "      - {{ id: r{i}, files: ['**/*.txt'], pattern: '(a|b)*a(a|b){{{}}}$' }}\n",

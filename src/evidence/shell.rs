@@ -326,54 +326,34 @@ fn finish(mut words: Vec<Word>, how: Text, depth: u8, out: &mut Vec<Command>) {
     if PRINTS.contains(&base) {
         return;
     }
-    if matches!(base, "sh" | "bash" | "dash" | "zsh" | "ksh" | "ash") {
-        // `sh -c STRING`: the string's commands (options such as `-e`, `-x` may come first).
-        let script = words[1..]
+    // `sh -c STRING`, `su [user] -c STRING`, `ssh [options] host STRING...`: the commands of
+    // the string, which another shell (or another host) runs.
+    let inner: Option<std::borrow::Cow<'_, str>> = match base {
+        "sh" | "bash" | "dash" | "zsh" | "ksh" | "ash" => words[1..]
             .iter()
+            // Options such as `-e`, `-x` may come first, or with `c` in one word (`-ec`).
             .position(|w| {
                 w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('c')
             })
-            .and_then(|at| words.get(at + 2));
-        if let Some(script) = script {
-            if depth < MAX_DEPTH {
-                let inner = Text {
-                    place: Place::Within(start, end),
-                    ..Text::script(0)
-                };
-                lex(script.text.as_bytes(), inner, depth + 1, out);
-            }
-            return;
-        }
-    }
-    if matches!(base, "su" | "runuser") {
-        // `su [options] [user] -c STRING`: the string's commands.
-        let script = words[1..]
+            .and_then(|at| words.get(at + 2))
+            .map(|w| w.text.as_str().into()),
+        "su" | "runuser" => words[1..]
             .iter()
             .position(|w| w.text == "-c" || w.text == "--command")
-            .and_then(|at| words.get(at + 2));
-        if let Some(script) = script {
-            if depth < MAX_DEPTH {
-                let inner = Text {
-                    place: Place::Within(start, end),
-                    ..Text::script(0)
-                };
-                lex(script.text.as_bytes(), inner, depth + 1, out);
-            }
-            return;
+            .and_then(|at| words.get(at + 2))
+            .map(|w| w.text.as_str().into()),
+        "ssh" => ssh_command(&words[1..]).map(Into::into),
+        _ => None,
+    };
+    if let Some(inner) = inner {
+        if depth < MAX_DEPTH {
+            let how = Text {
+                place: Place::Within(start, end),
+                ..Text::script(0)
+            };
+            lex(inner.as_bytes(), how, depth + 1, out);
         }
-    }
-    if base == "ssh" {
-        // `ssh [options] host command...`: the command runs on the host.
-        if let Some(remote) = ssh_command(&words[1..]) {
-            if depth < MAX_DEPTH {
-                let inner = Text {
-                    place: Place::Within(start, end),
-                    ..Text::script(0)
-                };
-                lex(remote.as_bytes(), inner, depth + 1, out);
-            }
-            return;
-        }
+        return;
     }
     let text = words
         .iter()
