@@ -97,6 +97,15 @@ pub fn find(text: &[u8], line_starts: &[usize]) -> Vec<Allow> {
 /// The allows on one line (`line_start` is the line's byte offset in the file).
 pub fn parse_line(line: &[u8], index: usize, line_start: usize) -> Vec<Allow> {
     let mut allows = Vec::new();
+    // The first `)` at or after a position, remembered: many allows on one long line without
+    // one must not each search to the line's end.
+    let mut next_close: Option<Option<usize>> = None;
+    let mut close_after = |from: usize| -> Option<usize> {
+        let known = next_close.filter(|c| c.is_none_or(|c| c >= from));
+        let found = known.unwrap_or_else(|| memchr::memchr(b')', &line[from..]).map(|i| from + i));
+        next_close = Some(found);
+        found
+    };
     for at in memmem::find_iter(line, MARKER) {
         let after = &line[at + MARKER.len()..];
         // `raci-lint: allowed ...` is another word, not an allow.
@@ -106,14 +115,18 @@ pub fn parse_line(line: &[u8], index: usize, line_start: usize) -> Vec<Allow> {
         {
             continue;
         }
-        let close = after
-            .strip_prefix(b"(")
-            .and_then(|inner| memchr::memchr(b')', inner).map(|i| i + 1));
+        let open = at + MARKER.len();
+        let close = (after.first() == Some(&b'('))
+            .then(|| close_after(open + 1))
+            .flatten()
+            .map(|c| c - open);
         let Some(close) = close else {
+            // What is shown of a malformed allow: its word, at most 256 bytes of it.
             let end = at
                 + MARKER.len()
                 + after
                     .iter()
+                    .take(256)
                     .take_while(|b| !b.is_ascii_whitespace())
                     .count();
             allows.push(Allow {
@@ -128,8 +141,13 @@ pub fn parse_line(line: &[u8], index: usize, line_start: usize) -> Vec<Allow> {
         };
         let after = &after[1..];
         let close = close - 1;
-        let activity = String::from_utf8_lossy(&after[..close]).trim().to_owned();
-        let rest = &after[close + 1..];
+        // Bounded, as many allows may share one long line: an activity id is short, a reason a
+        // sentence or two.
+        let activity = String::from_utf8_lossy(&after[..close.min(256)])
+            .trim()
+            .to_owned();
+        let rest_start = line.len() - after[close + 1..].len();
+        let rest = &line[rest_start..line.len().min(rest_start + 4096)];
         let reason = String::from_utf8_lossy(rest)
             .trim()
             // A reason ends where a block comment or template comment closes.
@@ -138,7 +156,7 @@ pub fn parse_line(line: &[u8], index: usize, line_start: usize) -> Vec<Allow> {
             .trim_end_matches("#}")
             .trim()
             .to_owned();
-        let end = line.len() - rest.len() + rest.trim_ascii_end().len();
+        let end = rest_start + rest.trim_ascii_end().len();
         allows.push(Allow {
             line: index,
             start: line_start + at,

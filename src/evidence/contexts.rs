@@ -14,7 +14,7 @@ pub enum Kind {
     Shell,
     Makefile,
     Cron {
-        user_field: bool,
+        fields: CronFields,
     },
     Systemd,
     Fail2ban,
@@ -24,6 +24,40 @@ pub enum Kind {
     /// No commands here (a Dockerfile, a Vagrantfile, docs, anything else).
     None,
 }
+
+/// What comes before the command on a cron line, after the schedule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CronFields {
+    /// A system crontab: a user field.
+    User,
+    /// A user's crontab: none.
+    NoUser,
+    /// Either: the sixth field is a user when it is a common system user's name.
+    MaybeUser,
+    /// anacrontab: period, delay and job id, then the command.
+    Anacron,
+}
+
+/// Users a system crontab commonly runs jobs as: in a file that may or may not have a user
+/// field, a sixth field among these is one.
+const CRON_USERS: &[&[u8]] = &[
+    b"root",
+    b"www-data",
+    b"postgres",
+    b"mysql",
+    b"backup",
+    b"nobody",
+    b"daemon",
+    b"nginx",
+    b"apache",
+    b"ubuntu",
+    b"admin",
+    b"deploy",
+    b"ansible",
+    b"debian",
+    b"centos",
+    b"ec2-user",
+];
 
 /// Template suffixes: `backup.sh.j2` is a shell script.
 const TEMPLATE: &[&str] = &[".j2", ".jinja2", ".jinja", ".tmpl"];
@@ -57,7 +91,11 @@ pub fn kind(rel: &Path, head: &[u8]) -> Kind {
         "mk" => return Kind::Makefile,
         "service" | "socket" | "mount" | "swap" | "path" | "timer" => return Kind::Systemd,
         "ferm" => return Kind::Ferm,
-        "cron" => return Kind::Cron { user_field: true },
+        "cron" => {
+            return Kind::Cron {
+                fields: CronFields::MaybeUser,
+            };
+        }
         _ => {}
     }
     if matches!(name, "makefile" | "gnumakefile") {
@@ -71,16 +109,36 @@ pub fn kind(rel: &Path, head: &[u8]) -> Kind {
     {
         return Kind::Fail2ban;
     }
-    if in_dir("cron.d") || name == "crontab" || name == "anacrontab" {
+    if name == "anacrontab" {
         return Kind::Cron {
-            user_field: name != "anacrontab",
+            fields: CronFields::Anacron,
+        };
+    }
+    // cron.d files and /etc/crontab have a user field; a user's crontab does not; a file named
+    // crontab elsewhere may be either, so its sixth field is looked at.
+    if in_dir("cron.d") || (name == "crontab" && dirs.last().is_some_and(|d| d == "etc")) {
+        return Kind::Cron {
+            fields: CronFields::User,
+        };
+    }
+    if name == "crontab" {
+        return Kind::Cron {
+            fields: CronFields::MaybeUser,
         };
     }
     if in_dir("crontabs") {
-        return Kind::Cron { user_field: false };
+        return Kind::Cron {
+            fields: CronFields::NoUser,
+        };
     }
-    if name == "interfaces" || name.starts_with("interfaces.") || in_dir("interfaces.d") {
+    if name == "interfaces"
+        || in_dir("interfaces.d")
+        || (name.starts_with("interfaces.") && in_dir("network"))
+    {
         return Kind::Interfaces;
+    }
+    if name == "cloud.cfg" || in_dir("cloud.cfg.d") {
+        return Kind::Yaml;
     }
     if shebang(head) {
         return Kind::Shell;
@@ -102,8 +160,8 @@ pub fn kind(rel: &Path, head: &[u8]) -> Kind {
 const NOT_COMMANDS: &[&str] = &[
     "py", "rb", "pl", "go", "rs", "java", "js", "ts", "c", "h", "cc", "cpp", "cs", "php", "json",
     "md", "rst", "txt", "html", "htm", "css", "svg", "png", "jpg", "jpeg", "gif", "ico", "pdf",
-    "xml", "csv", "lock", "sum", "toml", "ini", "cfg", "tf", "hcl", "pp", "sls", "erb", "epp",
-    "sql", "crt", "pem", "key", "pub", "gpg", "asc", "zip", "gz", "tgz", "xz", "bz2",
+    "xml", "csv", "lock", "sum", "toml", "ini", "tf", "hcl", "pp", "sls", "erb", "epp", "sql",
+    "crt", "pem", "key", "pub", "gpg", "asc", "zip", "gz", "tgz", "xz", "bz2",
 ];
 
 /// Whether a file at `rel` may hold commands at all, before it is read.
@@ -158,7 +216,7 @@ pub fn commands(kind: Kind, text: &[u8], docs: Option<&[Node]>) -> Vec<Command> 
     match kind {
         Kind::Shell => shell::commands(text, Text::script(0), &mut out),
         Kind::Makefile => makefile(text, &mut out),
-        Kind::Cron { user_field } => cron(text, user_field, &mut out),
+        Kind::Cron { fields } => cron(text, fields, &mut out),
         Kind::Systemd => keyed_lines(text, &mut out, |line| {
             let rest = line.trim_ascii_start();
             let key_len = rest
@@ -271,7 +329,7 @@ fn makefile(text: &[u8], out: &mut Vec<Command>) {
 }
 
 /// Cron lines: the command after the schedule (and after the user, in system crontabs).
-fn cron(text: &[u8], user_field: bool, out: &mut Vec<Command>) {
+fn cron(text: &[u8], fields: CronFields, out: &mut Vec<Command>) {
     for (start, line) in lines(text) {
         let trimmed = line.trim_ascii_start();
         if trimmed.is_empty() || trimmed.starts_with(b"#") {
@@ -285,17 +343,38 @@ fn cron(text: &[u8], user_field: bool, out: &mut Vec<Command>) {
         if name_len > 0 && trimmed[name_len..].trim_ascii_start().starts_with(b"=") {
             continue;
         }
-        let fields = if trimmed.starts_with(b"@") { 1 } else { 5 } + usize::from(user_field);
         let mut at = line.len() - trimmed.len();
-        for _ in 0..fields {
-            at += line[at..]
+        let skip = |at: &mut usize| {
+            *at += line[*at..]
                 .iter()
                 .take_while(|b| !b.is_ascii_whitespace())
                 .count();
-            at += line[at..]
+            *at += line[*at..]
                 .iter()
                 .take_while(|b| b.is_ascii_whitespace())
                 .count();
+        };
+        let schedule = match fields {
+            CronFields::Anacron => 3,
+            _ if trimmed.starts_with(b"@") => 1,
+            _ => 5,
+        };
+        for _ in 0..schedule {
+            skip(&mut at);
+        }
+        let user = match fields {
+            CronFields::User => true,
+            CronFields::MaybeUser => {
+                let word = line[at..]
+                    .split(|b| b.is_ascii_whitespace())
+                    .next()
+                    .unwrap_or_default();
+                CRON_USERS.contains(&word)
+            }
+            CronFields::NoUser | CronFields::Anacron => false,
+        };
+        if user {
+            skip(&mut at);
         }
         if at < line.len() {
             shell::commands(&line[at..], Text::script(start + at), out);
@@ -372,7 +451,16 @@ fn ferm(text: &[u8], out: &mut Vec<Command>) {
 /// The keys under which YAML holds commands (`contexts::yaml_commands`): a part of a YAML file
 /// without any of them holds none.
 const YAML_COMMAND_KEYS: &[&[u8]] = &[
-    b"shell", b"command", b"raw", b"script", b"cron", b"runcmd", b"bootcmd", b"image",
+    b"shell",
+    b"command",
+    b"raw",
+    b"script",
+    b"cron",
+    b"runcmd",
+    b"bootcmd",
+    b"image",
+    b"action",
+    b"local_action",
 ];
 
 /// Whether a part of a YAML file may hold commands: it writes one of the keys under which
@@ -409,6 +497,8 @@ fn yaml_commands(text: &[u8], doc: &Node, out: &mut Vec<Command>) {
         if container {
             container_commands(text, node, out);
         }
+        // A task's `args:` is read at most once, however many null command keys it has.
+        let mut task_args_read = false;
         for (key, value) in entries {
             let Some(key) = key.scalar() else { continue };
             if matches!(key.value.as_str(), "runcmd" | "bootcmd")
@@ -429,12 +519,42 @@ fn yaml_commands(text: &[u8], doc: &Node, out: &mut Vec<Command>) {
                 continue;
             }
             let module = short(&key.value);
-            if COMMAND_MODULES.contains(&module) {
+            if matches!(key.value.as_str(), "action" | "local_action") {
+                // `action: shell apt-get -y upgrade`, `action: { module: command, cmd: ... }`.
+                match value {
+                    Node::Scalar(s) => {
+                        let mut words = s.value.splitn(2, char::is_whitespace);
+                        let (name, rest) = (words.next().unwrap_or(""), words.next());
+                        if COMMAND_MODULES.contains(&short(name))
+                            && let Some(rest) = rest
+                        {
+                            let how = Text {
+                                place: Place::Within(s.extent.start, s.extent.end),
+                                ansible: true,
+                                ..Text::script(0)
+                            };
+                            shell::commands(rest.as_bytes(), how, out);
+                        }
+                    }
+                    Node::Map(..) => {
+                        let named = value
+                            .get("module")
+                            .and_then(Node::scalar)
+                            .is_some_and(|m| COMMAND_MODULES.contains(&short(&m.value)));
+                        if named {
+                            command_args(text, value, out);
+                        }
+                    }
+                    _ => {}
+                }
+            } else if COMMAND_MODULES.contains(&module) {
                 match value {
                     Node::Scalar(s) if !value.is_null() => scalar_commands(text, s, true, out),
                     Node::Map(..) => command_args(text, value, out),
                     _ => {
-                        if let Some(args) = node.get("args") {
+                        if !std::mem::replace(&mut task_args_read, true)
+                            && let Some(args) = node.get("args")
+                        {
                             command_args(text, args, out);
                         }
                     }
@@ -526,18 +646,9 @@ fn scalar_commands(text: &[u8], s: &Scalar, ansible: bool, out: &mut Vec<Command
     let raw = text.get(start..end).unwrap_or_default();
     let region = match s.style {
         ScalarStyle::Plain => Some((start, end, Newline::Space)),
-        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-            let quote = if s.style == ScalarStyle::SingleQuoted {
-                b'\''
-            } else {
-                b'"'
-            };
-            (raw.len() >= 2 && raw[0] == quote && raw[raw.len() - 1] == quote).then_some((
-                start + 1,
-                end - 1,
-                Newline::Space,
-            ))
-        }
+        // A quoted string has YAML escapes (`\"`, `''`, `\n`) that are not the shell's: its
+        // decoded value is lexed, every command spanning the string.
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => None,
         ScalarStyle::Literal | ScalarStyle::Folded => {
             let newline = if s.style == ScalarStyle::Literal {
                 Newline::Separates
@@ -581,17 +692,25 @@ pub struct Task {
     pub task: Extent,
     /// Named arguments with their scalar values (a list gives several).
     pub args: Vec<(String, Vec<String>)>,
+    /// The task's `args:` keyword, shared by every module key of the task (a hostile task may
+    /// write thousands of keys that name the module), by name.
+    pub shared: std::rc::Rc<std::collections::HashMap<String, Vec<String>>>,
 }
 
 impl Task {
     /// The values of argument `name` (`name|pkg`: the first of these aliases the task sets);
     /// an argument the task leaves out is the empty string.
     pub fn values(&self, name: &str) -> Vec<&str> {
-        let set = name
-            .split('|')
-            .find_map(|alias| self.args.iter().find(|(k, _)| k == alias.trim()));
+        let set = name.split('|').find_map(|alias| {
+            let alias = alias.trim();
+            self.args
+                .iter()
+                .find(|(k, _)| k == alias)
+                .map(|(_, v)| v)
+                .or_else(|| self.shared.get(alias))
+        });
         match set {
-            Some((_, values)) => values.iter().map(String::as_str).collect(),
+            Some(values) => values.iter().map(String::as_str).collect(),
             None => vec![""],
         }
     }
@@ -609,14 +728,22 @@ pub fn tasks(docs: &[Node], wanted: &dyn Fn(&str) -> bool) -> Vec<Task> {
             // hostile mapping may repeat a module key many times).
             let extra = std::cell::OnceCell::new();
             let extra = || {
-                extra.get_or_init(|| match node.get("args") {
-                    Some(Node::Map(entries, _)) => map_args(entries),
-                    Some(Node::Scalar(s)) => yaml::key_values(&s.value)
-                        .into_iter()
-                        .map(|(k, v)| (k, vec![v]))
-                        .collect(),
-                    _ => Vec::new(),
-                })
+                std::rc::Rc::clone(extra.get_or_init(|| {
+                    let pairs = match node.get("args") {
+                        Some(Node::Map(entries, _)) => map_args(entries),
+                        Some(Node::Scalar(s)) => yaml::key_values(&s.value)
+                            .into_iter()
+                            .map(|(k, v)| (k, vec![v]))
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    // The first of a repeated name counts, as in a list.
+                    let mut by_name = std::collections::HashMap::new();
+                    for (k, v) in pairs {
+                        by_name.entry(k).or_insert(v);
+                    }
+                    std::rc::Rc::new(by_name)
+                }))
             };
             for (key, value) in entries {
                 let Some(k) = key.scalar() else { continue };
@@ -642,17 +769,16 @@ pub fn tasks(docs: &[Node], wanted: &dyn Fn(&str) -> bool) -> Vec<Task> {
                 if !wanted(module) {
                     continue;
                 }
-                let mut args = match (k.value.as_str(), value) {
+                let args = match (k.value.as_str(), value) {
                     ("action" | "local_action", Node::Map(entries, _)) => map_args(entries),
                     _ => module_args(value),
                 };
-                let module = module.to_owned();
-                args.extend(extra().iter().cloned());
                 found.push(Task {
-                    module,
+                    module: module.to_owned(),
                     key: k.extent,
                     task: *task,
                     args,
+                    shared: extra(),
                 });
             }
         });
@@ -707,7 +833,20 @@ mod tests {
         assert_eq!(k("roles/x/templates/backup.sh.j2", ""), Kind::Shell);
         assert_eq!(k("bin/patch", "#!/usr/bin/env bash\n"), Kind::Shell);
         assert_eq!(k("bin/patch", "#!/usr/bin/python3\n"), Kind::None);
-        assert_eq!(k("etc/cron.d/backup", ""), Kind::Cron { user_field: true });
+        assert_eq!(
+            k("etc/cron.d/backup", ""),
+            Kind::Cron {
+                fields: CronFields::User
+            }
+        );
+        assert_eq!(
+            k("roles/x/files/crontab", ""),
+            Kind::Cron {
+                fields: CronFields::MaybeUser
+            }
+        );
+        assert_eq!(k("etc/cloud/cloud.cfg.d/99-upgrade.cfg", ""), Kind::Yaml);
+        assert_eq!(k("src/interfaces.py", ""), Kind::None);
         assert_eq!(k("etc/network/interfaces", ""), Kind::Interfaces);
         assert_eq!(k("fail2ban/action.d/x.conf", ""), Kind::Fail2ban);
         assert_eq!(k("Dockerfile", "RUN apt-get upgrade"), Kind::None);
@@ -719,6 +858,29 @@ mod tests {
         );
         assert!(may_hold_commands(Path::new("t/firewall.init.j2")));
         assert!(!may_hold_commands(Path::new("src/main.py")));
+    }
+
+    #[test]
+    fn cron_fields() {
+        let texts = |fields, text: &str| -> Vec<String> {
+            commands(Kind::Cron { fields }, text.as_bytes(), None)
+                .into_iter()
+                .map(|c| c.text)
+                .collect()
+        };
+        let line = "0 3 * * * apt-get -y upgrade\n";
+        assert_eq!(texts(CronFields::MaybeUser, line), ["apt-get -y upgrade"]);
+        assert_eq!(
+            texts(CronFields::MaybeUser, "0 3 * * * root apt-get -y upgrade\n"),
+            ["apt-get -y upgrade"]
+        );
+        assert_eq!(
+            texts(
+                CronFields::Anacron,
+                "7 25 weekly.upgrade apt-get -y upgrade\n"
+            ),
+            ["apt-get -y upgrade"]
+        );
     }
 
     #[test]
@@ -735,6 +897,21 @@ mod tests {
             "{found:?}"
         );
         assert!(!found.iter().any(|(t, _)| t.contains("upgrade apt-get")));
+    }
+
+    #[test]
+    fn action_forms_and_quoted_strings() {
+        let text = "- action: shell apt-get -y upgrade chdir=/tmp\n- local_action: { module: command, cmd: yum -y update }\n- shell: \"sh -c \\\"apt-get update && apt-get -y dist-upgrade\\\"\"\n";
+        let found: Vec<String> = yaml_commands_of(text).into_iter().map(|(t, _)| t).collect();
+        assert_eq!(
+            found,
+            [
+                "apt-get -y upgrade",
+                "yum -y update",
+                "apt-get update",
+                "apt-get -y dist-upgrade"
+            ]
+        );
     }
 
     #[test]

@@ -637,9 +637,9 @@ impl Structure {
                             let lo = hits.tasks.partition_point(|&(at, _)| at < from);
                             let hi = hits.tasks.partition_point(|&(at, _)| at < to);
                             // A task of the rule's module that writes the arguments it needs.
-                            let task = hits.tasks[lo..hi]
-                                .iter()
-                                .any(|&(_, lit)| owner.rules.part_may_match(lit, part, candidates));
+                            let mut lits: Vec<usize> =
+                                hits.tasks[lo..hi].iter().map(|&(_, lit)| lit).collect();
+                            let task = owner.rules.part_may_match_any(&mut lits, part, candidates);
                             // A command literal where YAML can hold commands.
                             let command = || {
                                 let lo = hits.commands.partition_point(|&at| at < from);

@@ -172,15 +172,47 @@ pub struct YamlHits {
 /// Whether `text[start..end]`, a module name, is written as a key (`apt:`, `apt :`), or as the
 /// module of an `action:` line.
 fn module_key(text: &[u8], start: usize, end: usize) -> bool {
+    let blank = |b: &u8| *b == b' ' || *b == b'\t';
+    // `apt:`, `"apt":`, `apt :`.
     let after = text[end..]
         .iter()
-        .position(|b| *b != b' ' && *b != b'\t')
+        .position(|b| !blank(b) && *b != b'"' && *b != b'\'')
         .map(|i| text[end + i]);
     if after == Some(b':') {
         return true;
     }
-    let line = memchr::memrchr(b'\n', &text[..start]).map_or(0, |i| i + 1);
-    memchr::memmem::find(&text[line..start], b"action").is_some()
+    // `action: apt upgrade=dist`, `action: ansible.builtin.apt ...`, and the map form's
+    // `module: apt`: what comes before, past a collection prefix and blanks, is that key. The
+    // look back is bounded, so a long line of hits stays linear.
+    let from = start.saturating_sub(256);
+    let before = &text[from..start];
+    let prefix = before
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'.')
+        .count();
+    let before = &before[..before.len() - prefix];
+    let blanks = before.iter().rev().take_while(|b| blank(b)).count();
+    let before = &before[..before.len() - blanks];
+    before.ends_with(b"action:") || before.ends_with(b"module:")
+}
+
+/// Whether `haystack` holds `needle` (lower-case ASCII), whatever the case: a search for its
+/// first byte in either case, then a comparison, never a window per byte.
+fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        haystack,
+    )
+    .any(|at| {
+        haystack
+            .get(at..at + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// The `command` rules of a pack as one multi-pattern lazy DFA, compiled on first use: each
@@ -769,16 +801,24 @@ impl PackRules {
         })
     }
 
+    /// `part_may_match` for the module keys `lits` found in one part, each distinct literal
+    /// asked once (a part of 60,000 `apt:` keys asks once, not 60,000 times).
+    pub fn part_may_match_any(&self, lits: &mut Vec<usize>, part: &[u8], rules: &[usize]) -> bool {
+        lits.sort_unstable();
+        lits.dedup();
+        lits.iter()
+            .any(|&lit| self.part_may_match(lit, part, rules))
+    }
+
     fn part_has_args(&self, rule: usize, part: &[u8]) -> bool {
         self.required_args[rule].iter().all(|arg| {
             arg.names
                 .iter()
                 .any(|n| memchr::memmem::find(part, n.as_bytes()).is_some())
-                && arg.values.iter().all(|values| {
-                    values
-                        .iter()
-                        .any(|v| part.windows(v.len()).any(|w| w.eq_ignore_ascii_case(v)))
-                })
+                && arg
+                    .values
+                    .iter()
+                    .all(|values| values.iter().any(|v| contains_ignore_ascii_case(part, v)))
         })
     }
 

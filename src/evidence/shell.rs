@@ -190,6 +190,7 @@ fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
                 let start = i;
                 word.get_or_insert_with(|| (Vec::new(), start));
                 i += 1;
+                let mut substitutions = true;
                 while i < n && text[i] != b'"' {
                     if text[i] == b'\\' && i + 1 < n {
                         let next = text[i + 1];
@@ -202,6 +203,40 @@ fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
                             i += 2;
                             continue;
                         }
+                    }
+                    // `"$(pg_dump db)"`, `"`date`"`: a command substitution inside the quotes
+                    // runs its commands; the word keeps its text.
+                    // One that does not close ends the look for others in this string, so a
+                    // string of `$($($(` costs one scan, not one per `$(`.
+                    let inner = if !substitutions {
+                        None
+                    } else if text[i..].starts_with(b"$(") {
+                        let found = substitution_end(text, i + 2).map(|end| (i + 2, end));
+                        substitutions = found.is_some();
+                        found
+                    } else if text[i] == b'`' {
+                        let found = memchr::memchr2(b'`', b'"', &text[i + 1..])
+                            .filter(|&e| text[i + 1 + e] == b'`')
+                            .map(|e| (i + 1, i + 1 + e));
+                        substitutions = found.is_some();
+                        found
+                    } else {
+                        None
+                    };
+                    if let Some((from, to)) = inner {
+                        if depth < MAX_DEPTH {
+                            let place = match how.place {
+                                Place::At(base) => Place::At(base + from),
+                                within => within,
+                            };
+                            let sub = Text { place, ..how };
+                            lex(&text[from..to], sub, depth + 1, out);
+                        }
+                        for (k, &b) in text.iter().enumerate().take((to + 1).min(n)).skip(i) {
+                            push(&mut word, b, k);
+                        }
+                        i = to + 1;
+                        continue;
                     }
                     push(&mut word, text[i], i);
                     i += 1;
@@ -244,6 +279,22 @@ fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
         }
     }
     end_command!();
+}
+
+/// Where the `$(` substitution opened before `from` closes: its matching `)`, nesting counted,
+/// not past the closing quote of the string it sits in. `None` when it does not close there.
+fn substitution_end(text: &[u8], from: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, &b) in text.iter().enumerate().skip(from) {
+        match b {
+            b'(' => depth += 1,
+            b')' if depth == 0 => return Some(k),
+            b')' => depth -= 1,
+            b'"' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 fn push(word: &mut Option<(Vec<u8>, usize)>, byte: u8, at: usize) {
@@ -444,7 +495,12 @@ fn without_prefixes(words: &[Word]) -> &[Word] {
     let mut i = 0;
     while let Some(w) = words.get(i) {
         let t = w.text.as_str();
-        if KEYWORDS.contains(&t) || is_assignment(t) {
+        // `$SUDO`, `${SUDO}`, Make's `$(SUDO)`: a variable holding sudo.
+        let sudo_variable = matches!(
+            t.trim_matches(|c| matches!(c, '$' | '{' | '}' | '(' | ')')),
+            "SUDO" | "sudo"
+        ) && t.starts_with('$');
+        if KEYWORDS.contains(&t) || is_assignment(t) || sudo_variable {
             i += 1;
             continue;
         }
@@ -527,6 +583,11 @@ mod tests {
             ["apt-get update", "apt-get upgrade -y"]
         );
         assert_eq!(texts("x=$(pg_dump db)"), ["pg_dump db"]);
+        assert_eq!(texts("$SUDO apt-get -y upgrade"), ["apt-get -y upgrade"]);
+        assert_eq!(
+            texts("out=\"$(pg_dump db)\" && echo \"`mysqldump x`\""),
+            ["pg_dump db", "mysqldump x"]
+        );
         assert_eq!(
             texts("su - \"$u\" -c \"pg_dumpall --globals-only\" >> x"),
             ["pg_dumpall --globals-only"]
