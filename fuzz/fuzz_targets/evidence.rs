@@ -7,7 +7,7 @@
 use std::sync::{Arc, LazyLock};
 
 use libfuzzer_sys::fuzz_target;
-use raci_lint::evidence::contexts::{self, Kind};
+use raci_lint::evidence::contexts::{self, CronFields, Kind};
 use raci_lint::evidence::{allow, rules::PackRules, yaml};
 
 static RULES: LazyLock<Vec<PackRules>> = LazyLock::new(|| {
@@ -18,10 +18,18 @@ static RULES: LazyLock<Vec<PackRules>> = LazyLock::new(|| {
         .collect()
 });
 
-const KINDS: [Kind; 8] = [
+const KINDS: [Kind; 10] = [
     Kind::Shell,
     Kind::Makefile,
-    Kind::Cron { user_field: true },
+    Kind::Cron {
+        fields: CronFields::User,
+    },
+    Kind::Cron {
+        fields: CronFields::MaybeUser,
+    },
+    Kind::Cron {
+        fields: CronFields::Anacron,
+    },
     Kind::Systemd,
     Kind::Fail2ban,
     Kind::Ferm,
