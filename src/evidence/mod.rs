@@ -545,14 +545,10 @@ fn scan_file(
                 rules::Matcher::Command(_) => {}
             }
         }
-        let command_rules: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|&r| matches!(owner.rules.rules[r].matcher, rules::Matcher::Command(_)))
-            .collect();
-        owner
-            .rules
-            .each_command_match(&structure.commands, &command_rules, &mut |rule, c| {
+        owner.rules.each_command_match(
+            &structure.commands,
+            &structure.command_rules,
+            &mut |rule, c| {
                 let c = &structure.commands[c];
                 let m = Match {
                     start: c.start,
@@ -561,7 +557,8 @@ fn scan_file(
                     to: c.end,
                 };
                 consider(rule, m);
-            })
+            },
+        )
     })();
     if searched.is_err() {
         // Input crafted against a pack's patterns: skipped with its reason, never a long search.
@@ -591,6 +588,8 @@ struct Match {
 /// its Ansible tasks by module.
 struct Structure {
     commands: Vec<shell::Command>,
+    /// The candidate `command` rules, searched over `commands` together.
+    command_rules: Vec<usize>,
     tasks: Vec<contexts::Task>,
     /// Tasks by module short name (indices into `tasks`).
     by_module: HashMap<String, Vec<usize>>,
@@ -672,6 +671,7 @@ impl Structure {
         }
         Structure {
             commands,
+            command_rules,
             tasks,
             by_module,
         }

@@ -371,21 +371,31 @@ fn whole_value(pattern: &str) -> Option<Hir> {
 
 /// The same expression with Unicode word boundaries judged on ASCII.
 fn ascii_words(hir: &Hir) -> Hir {
+    rewrite(hir, &|leaf| match leaf.kind() {
+        HirKind::Look(look) => Hir::look(ascii_boundary(*look)),
+        _ => leaf.clone(),
+    })
+}
+
+/// `hir` with every leaf (class, literal, look-around, empty) replaced by `leaf(it)`; groups,
+/// repetitions, concatenations and alternations kept as they are.
+fn rewrite(hir: &Hir, leaf: &dyn Fn(&Hir) -> Hir) -> Hir {
     match hir.kind() {
         HirKind::Repetition(rep) => {
             let mut rep = rep.clone();
-            rep.sub = Box::new(ascii_words(&rep.sub));
+            rep.sub = Box::new(rewrite(&rep.sub, leaf));
             Hir::repetition(rep)
         }
         HirKind::Capture(cap) => {
             let mut cap = cap.clone();
-            cap.sub = Box::new(ascii_words(&cap.sub));
+            cap.sub = Box::new(rewrite(&cap.sub, leaf));
             Hir::capture(cap)
         }
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(ascii_words).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(ascii_words).collect()),
-        HirKind::Look(look) => Hir::look(ascii_boundary(*look)),
-        _ => hir.clone(),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(|h| rewrite(h, leaf)).collect()),
+        HirKind::Alternation(subs) => {
+            Hir::alternation(subs.iter().map(|h| rewrite(h, leaf)).collect())
+        }
+        _ => leaf(hir),
     }
 }
 
@@ -433,7 +443,7 @@ pub fn states(hir: &Hir) -> Result<usize, String> {
 }
 
 fn without_line_ends(hir: &Hir) -> Hir {
-    match hir.kind() {
+    rewrite(hir, &|leaf| match leaf.kind() {
         HirKind::Class(Class::Unicode(class)) => {
             let mut class = class.clone();
             class.difference(&hir::ClassUnicode::new([hir::ClassUnicodeRange::new(
@@ -453,23 +463,9 @@ fn without_line_ends(hir: &Hir) -> Hir {
         {
             Hir::fail()
         }
-        HirKind::Repetition(rep) => {
-            let mut rep = rep.clone();
-            rep.sub = Box::new(without_line_ends(&rep.sub));
-            Hir::repetition(rep)
-        }
-        HirKind::Capture(cap) => {
-            let mut cap = cap.clone();
-            cap.sub = Box::new(without_line_ends(&cap.sub));
-            Hir::capture(cap)
-        }
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(without_line_ends).collect()),
-        HirKind::Alternation(subs) => {
-            Hir::alternation(subs.iter().map(without_line_ends).collect())
-        }
         HirKind::Look(look) => Hir::look(ascii_boundary(*look)),
-        _ => hir.clone(),
-    }
+        _ => leaf.clone(),
+    })
 }
 
 /// Unicode word boundaries judged on ASCII word characters instead.
@@ -820,11 +816,6 @@ impl PackRules {
                     .iter()
                     .all(|values| values.iter().any(|v| contains_ignore_ascii_case(part, v)))
         })
-    }
-
-    /// Whether every rule of the pack has literals to reject files with.
-    pub fn has_literals(&self) -> bool {
-        self.literals.is_some() && !self.always.iter().any(|a| *a)
     }
 
     /// The rules among `rules` that may match `text`: those whose required literals it holds
