@@ -199,8 +199,39 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     };
 
     sink.extend(settings.notices.iter().cloned());
-    let (packs, pack_findings) =
-        load::registry::load_confined(&settings.packs, settings.config_packs, &settings.root);
+    let ownership = discover::globset(&settings.ownership_globs);
+    let exclude = discover::globset(&settings.exclude);
+    let globs = match (ownership, exclude) {
+        (Ok(o), Ok(e)) => Ok((o, e)),
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    let walked: Vec<std::path::PathBuf> = settings
+        .paths
+        .iter()
+        .filter(|p| settings.stdin.as_ref().is_none_or(|s| s.name != **p))
+        .cloned()
+        .collect();
+    // The packs load while the walk runs: neither needs the other, and on a small repository
+    // loading them is most of the run.
+    let ((packs, pack_findings), found) = std::thread::scope(|scope| {
+        let loading = scope.spawn(|| {
+            load::registry::load_confined(&settings.packs, settings.config_packs, &settings.root)
+        });
+        let found = globs.as_ref().ok().map(|(ownership, exclude)| {
+            discover::discover(&discover::Walk {
+                roots: &walked,
+                ownership,
+                exclude,
+                keep_others: settings.evidence,
+                repo_root: &settings.root,
+                threads: settings.threads,
+            })
+        });
+        let packs = loading
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (packs, found)
+    });
     sink.extend(pack_findings);
     report.packs = packs
         .by_id
@@ -208,11 +239,9 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
         .map(|p| format!("{} ({})", p.id(), p.source.path))
         .collect();
 
-    let ownership = discover::globset(&settings.ownership_globs);
-    let exclude = discover::globset(&settings.exclude);
-    let (ownership, exclude) = match (ownership, exclude) {
-        (Ok(o), Ok(e)) => (o, e),
-        (Err(e), _) | (_, Err(e)) => {
+    let (ownership, _) = match globs {
+        Ok(globs) => globs,
+        Err(e) => {
             // Built-in defaults always compile; user globs arrive with the config file.
             sink.push(
                 BadGlob {
@@ -238,20 +267,8 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     // Whether any PATH is more than an ownership file: a folder, or another file to scan.
     let scanned_any_path = settings.paths.iter().any(|p| p.is_dir() || named_file(p));
     let named_files = settings.paths.iter().any(|p| named_file(p));
-    let walked: Vec<std::path::PathBuf> = settings
-        .paths
-        .iter()
-        .filter(|p| !is_stdin(p))
-        .cloned()
-        .collect();
-    let mut found = discover::discover(&discover::Walk {
-        roots: &walked,
-        ownership: &ownership,
-        exclude: &exclude,
-        keep_others: settings.evidence,
-        repo_root: &settings.root,
-        threads: settings.threads,
-    });
+    // Walked whenever the globs compiled.
+    let mut found = found.unwrap_or_default();
     if let Some(stdin) = stdin {
         let display = paths::display(&stdin.name);
         if discover::is_ownership_name(&ownership, &stdin.name, &settings.root) {

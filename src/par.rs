@@ -6,7 +6,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// `f` applied to every item on up to `threads` threads; results in the order of `items`. A
 /// panic in a worker is re-raised here rather than losing its results.
 pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = threads.min(items.len().div_ceil(16)).max(1);
+    // Small items (a file, an ownership file): a thread is worth it for 16 of them or more.
+    map_costly(items, threads.min(items.len().div_ceil(16)), f)
+}
+
+/// [`map`] for a few costly items (a pack to parse or compile): a thread for each, up to
+/// `threads`.
+pub fn map_costly<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let threads = threads.min(items.len()).max(1);
     if threads == 1 {
         return items.iter().map(f).collect();
     }

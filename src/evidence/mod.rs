@@ -93,12 +93,14 @@ struct Folder<'a> {
 
 /// Ownership files by the folder they sit in, by its real name.
 struct Scopes<'a> {
-    by_dir: HashMap<&'a Path, Folder<'a>>,
+    /// Keyed by the folder's bytes (both sides are normalised): hashing a `Path` goes
+    /// component by component, and every file asks for each of its folders.
+    by_dir: HashMap<&'a std::ffi::OsStr, Folder<'a>>,
 }
 
 impl<'a> Scopes<'a> {
     fn new(owners: &'a [Resolved], compiled: &'a HashMap<String, PackRules>) -> Scopes<'a> {
-        let mut grouped: HashMap<&Path, Vec<(Owner, Vec<String>)>> = HashMap::new();
+        let mut grouped: HashMap<&std::ffi::OsStr, Vec<(Owner, Vec<String>)>> = HashMap::new();
         for resolved in owners {
             let Some(rules) = compiled.get(resolved.pack.id()) else {
                 continue;
@@ -127,7 +129,7 @@ impl<'a> Scopes<'a> {
                 applicable,
             };
             grouped
-                .entry(resolved.folder.as_path())
+                .entry(resolved.folder.as_os_str())
                 .or_default()
                 .push((owner, globs));
         }
@@ -143,7 +145,7 @@ impl<'a> Scopes<'a> {
         let mut dir = path;
         while let Some(parent) = dir.parent() {
             dir = parent;
-            if let Some(folder) = self.by_dir.get(dir) {
+            if let Some(folder) = self.by_dir.get(dir.as_os_str()) {
                 let rel = path.strip_prefix(dir).unwrap_or(path);
                 folder.scopes.matches_into(rel, matched);
                 if let Some(first) = matched.iter().map(|&g| folder.owner_of_glob[g]).min() {
@@ -220,7 +222,7 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         overlay,
     } = *plan;
     let cwd = std::env::current_dir().unwrap_or_default();
-    let compiled = compile(owners);
+    let compiled = compile(owners, threads);
     let scopes = Scopes::new(owners, &compiled);
     let scan_one = |file: &ScanFile| {
         let absolute = paths::absolute(&cwd, &file.path);
@@ -236,7 +238,8 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
             .strip_prefix(repo_root)
             .unwrap_or_else(|_| file.rel(roots));
         let target = Target {
-            display: display(),
+            display: std::cell::OnceCell::new(),
+            cwd: Some(&cwd),
             path: &file.path,
             contents: overlay.get(&file.path).map(|bytes| &**bytes),
             regular: file.regular,
@@ -245,7 +248,7 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         if let FileResult::Scanned { findings, .. } = &result
             && findings.iter().any(|f| f.fix.is_some())
         {
-            return Some((result, Some((target.display, file.path.clone()))));
+            return Some((result, Some((target.shown().to_owned(), file.path.clone()))));
         }
         Some((result, None))
     };
@@ -283,14 +286,21 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
 }
 
 /// The rules of every pack the owners use, compiled once per pack.
-fn compile(owners: &[Resolved]) -> HashMap<String, PackRules> {
-    let mut compiled = HashMap::new();
+/// In parallel: a pack's rules take a few milliseconds, most of a small
+/// repository's scan.
+fn compile(owners: &[Resolved], threads: usize) -> HashMap<String, PackRules> {
+    let mut packs: Vec<&std::sync::Arc<crate::model::Pack>> = Vec::new();
     for resolved in owners {
-        compiled
-            .entry(resolved.pack.id().to_owned())
-            .or_insert_with(|| PackRules::compile(&resolved.pack));
+        if !packs.iter().any(|p| p.id() == resolved.pack.id()) {
+            packs.push(&resolved.pack);
+        }
     }
-    compiled
+    let compiled = par::map_costly(&packs, threads, |pack| PackRules::compile(pack));
+    packs
+        .iter()
+        .map(|p| p.id().to_owned())
+        .zip(compiled)
+        .collect()
 }
 
 /// One file judged against its owner: the rules whose globs cover `rel` (none: the file is not
@@ -342,14 +352,15 @@ pub fn check_document(
     max_file_size: u64,
     max_findings: usize,
 ) -> Vec<Finding> {
-    let compiled = compile(owners);
+    let compiled = compile(owners, 1);
     let scopes = Scopes::new(owners, &compiled);
     let Some(owner) = scopes.owner_of(doc.path, &mut Vec::new()) else {
         return Vec::new();
     };
     let rel = doc.path.strip_prefix(doc.repo_root).unwrap_or(doc.path);
     let target = Target {
-        display: doc.shown.to_owned(),
+        display: std::cell::OnceCell::from(doc.shown.to_owned()),
+        cwd: None,
         path: doc.path,
         contents: Some(doc.bytes),
         regular: false,
@@ -363,12 +374,21 @@ pub fn check_document(
 
 /// A file being scanned: its shown path and where to read it.
 struct Target<'a> {
-    display: String,
+    /// The path users see, worked out only when something is reported: most files are not.
+    display: std::cell::OnceCell<String>,
+    cwd: Option<&'a Path>,
     path: &'a std::path::Path,
     /// Its bytes, when they do not come from the disk.
     contents: Option<&'a [u8]>,
     /// The walk saw a regular file: no `stat` before reading it.
     regular: bool,
+}
+
+impl Target<'_> {
+    fn shown(&self) -> &str {
+        self.display
+            .get_or_init(|| paths::display_from(self.cwd, self.path))
+    }
 }
 
 enum FileResult {
@@ -439,11 +459,11 @@ fn scan_file(
     max: u64,
     max_findings: usize,
 ) -> FileResult {
-    let too_large = || FileResult::Skipped(file.display.clone(), SkipReason::TooLarge);
+    let too_large = || FileResult::Skipped(file.shown().to_owned(), SkipReason::TooLarge);
     let failed = |e: std::io::Error| {
         FileResult::Failed(
             IoError {
-                path: &file.display,
+                path: file.shown(),
                 error: e.to_string(),
             }
             .report(),
@@ -458,7 +478,10 @@ fn scan_file(
             if !file.regular {
                 match std::fs::metadata(file.path) {
                     Ok(meta) if !meta.is_file() => {
-                        return FileResult::Skipped(file.display.clone(), SkipReason::NotRegular);
+                        return FileResult::Skipped(
+                            file.shown().to_owned(),
+                            SkipReason::NotRegular,
+                        );
                     }
                     Ok(meta) if meta.len() > max => return too_large(),
                     Ok(_) => {}
@@ -478,7 +501,7 @@ fn scan_file(
         return too_large();
     }
     if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some() {
-        return FileResult::Skipped(file.display.clone(), SkipReason::Binary);
+        return FileResult::Skipped(file.shown().to_owned(), SkipReason::Binary);
     }
     let has_allows = allow::mentioned(bytes);
     let (candidates, places) = owner.rules.candidates_and_hits(bytes, rules);
@@ -562,7 +585,7 @@ fn scan_file(
     })();
     if searched.is_err() {
         // Input crafted against a pack's patterns: skipped with its reason, never a long search.
-        return FileResult::Skipped(file.display.clone(), SkipReason::TooCostly);
+        return FileResult::Skipped(file.shown().to_owned(), SkipReason::TooCostly);
     }
     let hits = hits.into_sorted_vec();
     if hits.is_empty() && waived_hits.is_empty() && allows.is_empty() {
@@ -721,7 +744,7 @@ fn report(
     allows: &[allow::Allow],
     used: &[bool],
 ) -> FileResult {
-    let (source, lossy) = match SourceFile::decode(file.display.clone(), bytes.to_vec()) {
+    let (source, lossy) = match SourceFile::decode(file.shown().to_owned(), bytes.to_vec()) {
         Ok(source) => (source, false),
         // Not UTF-8: still scanned, shown with replacement characters.
         Err(bad) => (bad.source, true),

@@ -11,7 +11,6 @@ use regex::bytes::{Regex, RegexBuilder};
 use regex_syntax::hir::{self, Class, Hir, HirKind};
 
 use crate::checks::pack::REGEX_SIZE_LIMIT;
-use crate::discover;
 use crate::model::{Activity, Pack};
 
 use super::literals;
@@ -24,7 +23,7 @@ pub struct Rule {
     pub activity: usize,
     pub id: String,
     pub description: Option<String>,
-    /// Indices into the pack's `globsets`: rules often share their lists.
+    /// Indices of the pack's distinct glob lists: rules often share their lists.
     files: usize,
     exclude: usize,
     pub matcher: Matcher,
@@ -58,15 +57,24 @@ impl Rule {
         let Matcher::Pattern { regex, group } = &self.matcher else {
             return Ok(());
         };
-        let underline = |start: usize, end: usize| -> (usize, usize) {
+        let mut groups = None;
+        let mut underline = |start: usize, end: usize| -> (usize, usize) {
             if !*group {
                 return (start, end);
             }
-            regex
-                .get()
-                .and_then(|r| r.captures_at(text, start))
-                .and_then(|c| c.name(EVIDENCE_GROUP).or_else(|| c.get(0)))
-                .map_or((start, end), |m| (m.start(), m.end()))
+            let Some(vm) = regex.pikevm() else {
+                return (start, end);
+            };
+            let (cache, caps) =
+                groups.get_or_insert_with(|| (vm.create_cache(), vm.create_captures()));
+            // The match is known: only its groups are asked for, within it.
+            let input = regex_automata::Input::new(text)
+                .range(start..end)
+                .anchored(regex_automata::Anchored::Yes);
+            vm.search(cache, &input, caps);
+            caps.get_group_by_name(EVIDENCE_GROUP)
+                .or_else(|| caps.get_match().map(|m| m.span()))
+                .map_or((start, end), |span| (span.start, span.end))
         };
         let Some(dfa) = regex.dfa() else {
             // No lazy DFA for this pattern (it did not build): the regex crate's engines.
@@ -138,8 +146,8 @@ impl Rule {
 pub struct PackRules {
     pub pack: Arc<Pack>,
     pub rules: Vec<Rule>,
-    /// Every distinct list of `files` or `exclude` globs of the pack's rules, compiled.
-    globsets: Vec<GlobSet>,
+    /// Every glob of the pack's rules in one set: a file is matched against them all at once.
+    globs: Globs,
     /// The required literals of every rule that has them, in one automaton: a rule none of
     /// whose literals a file holds cannot match it, and is not run.
     literals: Option<AhoCorasick>,
@@ -152,6 +160,14 @@ pub struct PackRules {
     commands: Option<CommandSet>,
     /// Per rule, for `ansible` rules: the arguments a matching task must write.
     required_args: Vec<Vec<RequiredArg>>,
+}
+
+/// The globs of every distinct `files` or `exclude` list of a pack, in one set.
+struct Globs {
+    set: GlobSet,
+    /// For each glob of `set`, the list it is in (what a rule's `files` and `exclude` name).
+    list_of: Vec<usize>,
+    lists: usize,
 }
 
 /// An argument an `ansible` rule cannot match without: its names (aliases), and the literals
@@ -264,7 +280,12 @@ pub struct Lazy {
     hir: Hir,
     regex: OnceLock<Option<Regex>>,
     dfa: OnceLock<Option<Searcher>>,
+    /// For a pattern's `evidence` group, within a match the lazy DFA found: an NFA alone is
+    /// far cheaper to build than the regex crate's engines.
+    pikevm: OnceLock<Option<PikeVM>>,
 }
+
+type PikeVM = regex_automata::nfa::thompson::pikevm::PikeVM;
 
 /// A lazy DFA with a pool of caches, one per thread at a time: a cache costs an allocation and
 /// its first states, which a search per task or per file would pay again each time.
@@ -285,7 +306,20 @@ impl Lazy {
             hir,
             regex: OnceLock::new(),
             dfa: OnceLock::new(),
+            pikevm: OnceLock::new(),
         }
+    }
+
+    fn pikevm(&self) -> Option<&PikeVM> {
+        self.pikevm
+            .get_or_init(|| {
+                let nfa = regex_automata::nfa::thompson::Compiler::new()
+                    .configure(thompson_config())
+                    .build_from_hir(&self.hir)
+                    .ok()?;
+                PikeVM::new_from_nfa(nfa).ok()
+            })
+            .as_ref()
     }
 
     fn get(&self) -> Option<&Regex> {
@@ -513,18 +547,21 @@ impl PackRules {
         use crate::model::Matcher as M;
         let mut rules = Vec::new();
         let mut required: Vec<Option<literals::Literals>> = Vec::new();
-        // Each distinct list of globs compiled once: the built-in rules share a few lists.
-        let mut globsets: Vec<GlobSet> = Vec::new();
+        // Each distinct list of globs once: the built-in rules share a few lists.
+        let mut lists: Vec<Vec<globset::Glob>> = Vec::new();
         let mut seen: std::collections::HashMap<Vec<String>, usize> = Default::default();
         let mut globs = |list: &[crate::source::Sp<String>]| -> Option<usize> {
             let key: Vec<String> = list.iter().map(|g| g.value.clone()).collect();
             if let Some(&i) = seen.get(&key) {
                 return Some(i);
             }
-            let set = discover::globset(&key).ok()?;
-            globsets.push(set);
-            seen.insert(key, globsets.len() - 1);
-            Some(globsets.len() - 1)
+            let compiled = key
+                .iter()
+                .map(|g| globset::Glob::new(g).ok())
+                .collect::<Option<Vec<_>>>()?;
+            lists.push(compiled);
+            seen.insert(key, lists.len() - 1);
+            Some(lists.len() - 1)
         };
         for (index, activity) in pack.activities.iter().enumerate() {
             for rule in &activity.evidence {
@@ -649,10 +686,25 @@ impl PackRules {
                 _ => Vec::new(),
             })
             .collect();
+        let mut builder = globset::GlobSetBuilder::new();
+        let mut list_of = Vec::new();
+        for (i, list) in lists.iter().enumerate() {
+            for glob in list {
+                builder.add(glob.clone());
+                list_of.push(i);
+            }
+        }
+        let globs = Globs {
+            // Every glob compiled on its own above: a set of them that still fails (too large
+            // a regex) covers nothing rather than everything.
+            set: builder.build().unwrap_or_else(|_| GlobSet::empty()),
+            list_of,
+            lists: lists.len(),
+        };
         PackRules {
             pack: Arc::clone(pack),
             rules,
-            globsets,
+            globs,
             literals,
             literal_rules,
             always,
@@ -717,16 +769,18 @@ impl PackRules {
     /// root): each distinct glob list is asked once.
     pub fn covering(&self, rel: &std::path::Path, rules: &[usize]) -> Vec<usize> {
         let candidate = globset::Candidate::new(rel);
-        let mut known: Vec<Option<bool>> = vec![None; self.globsets.len()];
-        let mut is_match = |i: usize| {
-            *known[i].get_or_insert_with(|| self.globsets[i].is_match_candidate(&candidate))
-        };
+        let mut hits = Vec::new();
+        self.globs.set.matches_candidate_into(&candidate, &mut hits);
+        let mut matched = vec![false; self.globs.lists];
+        for hit in hits {
+            matched[self.globs.list_of[hit]] = true;
+        }
         rules
             .iter()
             .copied()
             .filter(|&r| {
                 let rule = &self.rules[r];
-                is_match(rule.files) && !is_match(rule.exclude)
+                matched[rule.files] && !matched[rule.exclude]
             })
             .collect()
     }

@@ -98,8 +98,10 @@ pub fn parse_parts(text: &str, keep: &dyn Fn(usize, usize) -> bool) -> Vec<Node>
             documents.extend(parse_at(&text[from..to], from));
         }
     };
-    for line in text.split_inclusive('\n') {
-        let bytes = line.as_bytes();
+    let all = text.as_bytes();
+    while at < all.len() {
+        let end = memchr::memchr(b'\n', &all[at..]).map_or(all.len(), |i| at + i + 1);
+        let bytes = &all[at..end];
         let document = bytes.starts_with(b"---") || bytes.starts_with(b"...");
         let content = !bytes
             .first()
@@ -132,7 +134,7 @@ pub fn parse_parts(text: &str, keep: &dyn Fn(usize, usize) -> bool) -> Vec<Node>
                 _ => {}
             }
         }
-        at += line.len();
+        at = end;
     }
     flush(start, text.len(), &mut documents);
     documents

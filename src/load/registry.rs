@@ -30,9 +30,11 @@ pub fn load_one(source: &Arc<SourceFile>, origin: PackOrigin) -> (Option<Pack>, 
 pub fn builtin() -> (Vec<Pack>, Vec<Finding>) {
     let mut packs = Vec::new();
     let mut findings = Vec::new();
-    for (name, text) in pack::BUILTIN {
-        let source = SourceFile::new(*name, *text);
-        let (pack, found) = load_one(&source, PackOrigin::Builtin);
+    // One thread per pack: parsing them is most of a small repository's run.
+    let loaded = crate::par::map_costly(pack::BUILTIN, pack::BUILTIN.len(), |(name, text)| {
+        load_one(&SourceFile::new(*name, *text), PackOrigin::Builtin)
+    });
+    for (pack, found) in loaded {
         packs.extend(pack);
         findings.extend(found);
     }
