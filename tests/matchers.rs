@@ -338,3 +338,52 @@ fn a_file_crafted_against_the_patterns_is_skipped_as_too_costly() {
     assert_eq!(json["summary"]["skipped"], 1, "{json}");
     assert_eq!(out.status.code(), Some(0));
 }
+
+const FIREWALL_PACK: &str = r#"
+provider: { id: acme, name: Acme Hosting }
+activities:
+  - id: firewall
+    title: Firewall
+    category: ops
+    provider: [R, A]
+    customer: [I]
+    evidence:
+      - id: ufw-command
+        files: ["**/*"]
+        command: '^ufw\s+(?:--?\S+\s+)*(?:allow|deny)\b'
+"#;
+
+/// The literal prefilter asks for every word a rule needs (`ufw` and `allow` or `deny`), in the
+/// file and then in each YAML task: words split over lines, folded or continued, still count,
+/// and words that only meet in two different tasks do not.
+#[test]
+fn the_prefilter_wants_all_of_a_rule_words_where_a_command_can_be() {
+    let dir = repo(&[
+        ("packs/acme.yaml", FIREWALL_PACK),
+        ("raci.yaml", OWNER),
+        (
+            "tasks/main.yml",
+            "- name: allow ssh\n  command: ufw status\n- name: open ssh\n  shell: >\n    ufw\n    allow 22\n- ansible.builtin.command:\n    cmd: \"ufw --force deny 23\"\n",
+        ),
+        (
+            "bin/open.sh",
+            "#!/bin/sh\nufw status  # allow later\nsudo ufw \\\n  allow 22\n",
+        ),
+        ("bin/read.sh", "#!/bin/sh\nufw status\necho allow\n"),
+    ]);
+    let root = dir.path().to_str().unwrap().to_owned();
+    let packs = format!("{root}/packs");
+    let (report, _) = run(&["--packs", &packs, &root]);
+    let found = rows(&report);
+    let firewall =
+        |start: &str, end: &str| row("performs-provider-duty", start, end, Some("firewall"));
+    assert_eq!(
+        found,
+        [
+            firewall("3:1", "4:11"),
+            firewall("5:5", "6:13"),
+            firewall("8:10", "8:31"),
+        ],
+        "{found:#?}"
+    );
+}

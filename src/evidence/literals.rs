@@ -44,6 +44,165 @@ pub fn unspaced(set: Literals) -> Option<Literals> {
     usable(cut)
 }
 
+/// What every match of a pattern needs in the text it is found in: literals (lower-cased ASCII,
+/// as in [`Literals`]) joined by *and* and *or*, as a concatenation needs each of its parts and an
+/// alternation one of its branches. `upgrade-command` needs `apt-get` (or `apt`, `aptitude`)
+/// *and* `upgrade` (or ...), where a single set would keep every file naming `apt-get`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Query<L> {
+    /// Nothing usable is required: any text may match.
+    Any,
+    Lit(L),
+    And(Vec<Query<L>>),
+    Or(Vec<Query<L>>),
+}
+
+/// A query with more literals than this stands in front of a regex no faster than it: the
+/// pattern's single required set is used instead.
+const MAX_LEAVES: usize = 256;
+
+impl<L> Query<L> {
+    /// Whether a text holding the literals `has` says it holds may match.
+    pub fn holds(&self, has: &dyn Fn(&L) -> bool) -> bool {
+        match self {
+            Query::Any => true,
+            Query::Lit(l) => has(l),
+            Query::And(all) => all.iter().all(|q| q.holds(has)),
+            Query::Or(any) => any.iter().any(|q| q.holds(has)),
+        }
+    }
+
+    /// Every literal, in order, repeats kept.
+    pub fn leaves(&self) -> Vec<&L> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(q) = stack.pop() {
+            match q {
+                Query::Any => {}
+                Query::Lit(l) => out.push(l),
+                Query::And(qs) | Query::Or(qs) => stack.extend(qs.iter().rev()),
+            }
+        }
+        out
+    }
+
+    /// The same query over other literals.
+    pub fn map<M>(self, f: &mut dyn FnMut(L) -> M) -> Query<M> {
+        match self {
+            Query::Any => Query::Any,
+            Query::Lit(l) => Query::Lit(f(l)),
+            Query::And(qs) => Query::And(qs.into_iter().map(|q| q.map(f)).collect()),
+            Query::Or(qs) => Query::Or(qs.into_iter().map(|q| q.map(f)).collect()),
+        }
+    }
+}
+
+impl<L: PartialEq> Query<L> {
+    pub fn and(parts: Vec<Query<L>>) -> Query<L> {
+        let mut all = Vec::new();
+        for part in parts {
+            match part {
+                Query::Any => {}
+                Query::And(inner) => all.extend(inner),
+                other => all.push(other),
+            }
+        }
+        match all.len() {
+            0 => Query::Any,
+            1 => all.pop().unwrap_or(Query::Any),
+            _ => Query::And(all),
+        }
+    }
+
+    pub fn or(branches: Vec<Query<L>>) -> Query<L> {
+        let mut any: Vec<Query<L>> = Vec::new();
+        for branch in branches {
+            match branch {
+                // A branch that needs nothing: the whole needs nothing.
+                Query::Any => return Query::Any,
+                Query::Or(inner) => any.extend(inner),
+                other => {
+                    if !any.contains(&other) {
+                        any.push(other);
+                    }
+                }
+            }
+        }
+        match any.len() {
+            0 => Query::Any,
+            1 => any.pop().unwrap_or(Query::Any),
+            _ => Query::Or(any),
+        }
+    }
+}
+
+/// The query of `hir`. `words`: the text a match is found in may have been split at white space
+/// (a command's words over continued lines, joined again by the lexer), so each literal needs only
+/// its runs without white space.
+pub fn query(hir: &Hir, words: bool) -> Query<Vec<u8>> {
+    let q = build(hir, words);
+    if q.leaves().len() <= MAX_LEAVES {
+        return q;
+    }
+    let set = if words {
+        required(hir).and_then(unspaced)
+    } else {
+        required(hir)
+    };
+    set.map_or(Query::Any, |set| {
+        Query::or(set.into_iter().map(Query::Lit).collect())
+    })
+}
+
+fn literal(bytes: Vec<u8>, words: bool) -> Query<Vec<u8>> {
+    if words {
+        Query::and(
+            bytes
+                .split(|b| b.is_ascii_whitespace())
+                .filter(|run| run.len() >= MIN_LEN)
+                .map(|run| Query::Lit(run.to_vec()))
+                .collect(),
+        )
+    } else if bytes.len() >= MIN_LEN {
+        Query::Lit(bytes)
+    } else {
+        Query::Any
+    }
+}
+
+fn build(hir: &Hir, words: bool) -> Query<Vec<u8>> {
+    match hir.kind() {
+        HirKind::Literal(lit) => literal(lit.0.to_ascii_lowercase(), words),
+        HirKind::Capture(cap) => build(&cap.sub, words),
+        HirKind::Repetition(rep) if rep.min >= 1 => build(&rep.sub, words),
+        HirKind::Alternation(subs) => Query::or(subs.iter().map(|s| build(s, words)).collect()),
+        HirKind::Concat(subs) => {
+            // Runs of single characters glued into literals, as in `concat`.
+            let mut parts = Vec::new();
+            let mut run: Vec<u8> = Vec::new();
+            for sub in subs {
+                if let Some(byte) = one_char(sub) {
+                    run.push(byte);
+                    continue;
+                }
+                if let HirKind::Literal(lit) = sub.kind() {
+                    run.extend(lit.0.to_ascii_lowercase());
+                    continue;
+                }
+                if !run.is_empty() {
+                    parts.push(literal(std::mem::take(&mut run), words));
+                }
+                parts.push(build(sub, words));
+            }
+            if !run.is_empty() {
+                parts.push(literal(run, words));
+            }
+            Query::and(parts)
+        }
+        _ => Query::Any,
+    }
+}
+
 /// One of these must occur in every match of `hir`; `None` when nothing is required.
 fn walk(hir: &Hir) -> Option<Literals> {
     match hir.kind() {
@@ -141,6 +300,52 @@ mod tests {
                 .map(|l| String::from_utf8(l).unwrap())
                 .collect()
         })
+    }
+
+    fn query_of(pattern: &str, words: bool) -> Query<String> {
+        let hir = regex_syntax::parse(pattern).unwrap();
+        query(&hir, words).map(&mut |l| String::from_utf8(l).unwrap())
+    }
+
+    fn lit(s: &str) -> Query<String> {
+        Query::Lit(s.to_owned())
+    }
+
+    #[test]
+    fn queries_need_every_part_and_one_branch() {
+        use Query::{And, Any, Or};
+        let cases: &[(&str, bool, Query<String>)] = &[
+            (
+                r"^(?:apt-get|apt)\s+(?:dist-)?upgrade",
+                false,
+                And(vec![Or(vec![lit("apt-get"), lit("apt")]), lit("upgrade")]),
+            ),
+            (
+                r"ufw\s+(?:allow|deny)|nft\s+-f",
+                false,
+                Or(vec![
+                    And(vec![lit("ufw"), Or(vec![lit("allow"), lit("deny")])]),
+                    lit("nft"),
+                ]),
+            ),
+            // A command's literal with a space: each word on its own.
+            (
+                r"apt-get upgrade",
+                true,
+                And(vec![lit("apt-get"), lit("upgrade")]),
+            ),
+            (r"apt-get upgrade", false, lit("apt-get upgrade")),
+            // A branch that needs nothing, a repetition that may be absent, a short literal.
+            (r"(?:ufw\s+allow|\s+)", false, Any),
+            (r"x?(?:upgrade)?", false, Any),
+            (r"(?i)alter\s+ab", false, lit("alter")),
+        ];
+        for (pattern, words, want) in cases {
+            assert_eq!(&query_of(pattern, *words), want, "{pattern}");
+        }
+        let q = query_of(r"ufw\s+(?:allow|deny)", false);
+        assert!(q.holds(&|l| l == "ufw" || l == "deny"));
+        assert!(!q.holds(&|l| l == "ufw"));
     }
 
     #[test]

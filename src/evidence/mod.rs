@@ -662,10 +662,15 @@ impl Structure {
                             let mut lits: Vec<usize> =
                                 hits.tasks[lo..hi].iter().map(|&(_, lit)| lit).collect();
                             let task = owner.rules.part_may_match_any(&mut lits, part, candidates);
-                            // A command literal where YAML can hold commands.
+                            // All that a command rule needs, where YAML can hold commands.
                             let command = || {
-                                let lo = hits.commands.partition_point(|&at| at < from);
-                                hits.commands.get(lo).is_some_and(|&at| at < to)
+                                let lo = hits.commands.partition_point(|&(at, _)| at < from);
+                                let hi = hits.commands.partition_point(|&(at, _)| at < to);
+                                let mut lits: Vec<usize> =
+                                    hits.commands[lo..hi].iter().map(|&(_, lit)| lit).collect();
+                                lits.sort_unstable();
+                                lits.dedup();
+                                !lits.is_empty() && owner.rules.part_may_run(&lits, candidates)
                             };
                             task || (kind == contexts::Kind::Yaml
                                 && command()

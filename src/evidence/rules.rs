@@ -13,7 +13,7 @@ use regex_syntax::hir::{self, Class, Hir, HirKind};
 use crate::checks::pack::REGEX_SIZE_LIMIT;
 use crate::model::{Activity, Pack};
 
-use super::literals;
+use super::literals::{self, Query};
 
 /// The capture group whose text a finding underlines, when a pattern has it.
 pub const EVIDENCE_GROUP: &str = "evidence";
@@ -151,8 +151,10 @@ pub struct PackRules {
     /// The required literals of every rule that has them, in one automaton: a rule none of
     /// whose literals a file holds cannot match it, and is not run.
     literals: Option<AhoCorasick>,
-    /// For each literal of the automaton, the rules that require it.
+    /// For each literal of the automaton, the rules whose query names it.
     literal_rules: Vec<Vec<usize>>,
+    /// Per rule, what a text must hold for it to match, over the automaton's literals.
+    queries: Vec<Query<usize>>,
     /// Rules without usable literals: they run on every file they cover.
     always: Vec<bool>,
     /// Every `command` rule of the pack in one set, so that each command is searched once
@@ -182,7 +184,7 @@ struct RequiredArg {
 #[derive(Debug, Default)]
 pub struct YamlHits {
     pub tasks: Vec<(usize, usize)>,
-    pub commands: Vec<usize>,
+    pub commands: Vec<(usize, usize)>,
 }
 
 /// Whether `text[start..end]`, a module name, is written as a key (`apt:`, `apt :`), or as the
@@ -546,7 +548,7 @@ impl PackRules {
     pub fn compile(pack: &Arc<Pack>) -> PackRules {
         use crate::model::Matcher as M;
         let mut rules = Vec::new();
-        let mut required: Vec<Option<literals::Literals>> = Vec::new();
+        let mut required: Vec<Query<Vec<u8>>> = Vec::new();
         // Each distinct list of globs once: the built-in rules share a few lists.
         let mut lists: Vec<Vec<globset::Glob>> = Vec::new();
         let mut seen: std::collections::HashMap<Vec<String>, usize> = Default::default();
@@ -574,7 +576,7 @@ impl PackRules {
                         let Some(hir) = line_bounded(&p.value) else {
                             continue;
                         };
-                        let lits = literals::required(&uncaptured(&hir));
+                        let lits = literals::query(&uncaptured(&hir), false);
                         let group = has_group(&hir, EVIDENCE_GROUP);
                         (
                             Matcher::Pattern {
@@ -591,8 +593,7 @@ impl PackRules {
                         // A command's words are joined by single spaces, and may have been
                         // split over lines or quoted in the file: only the longest run without
                         // white space of each literal is sure to be in the file's bytes.
-                        let lits =
-                            literals::required(&uncaptured(&hir)).and_then(literals::unspaced);
+                        let lits = literals::query(&uncaptured(&hir), true);
                         (Matcher::Command(Lazy::new(hir)), lits)
                     }
                     M::Ansible(a) => {
@@ -615,7 +616,10 @@ impl PackRules {
                                 .iter()
                                 .map(|m| m.to_ascii_lowercase().into_bytes())
                                 .collect(),
-                        );
+                        )
+                        .map_or(Query::Any, |set| {
+                            Query::or(set.into_iter().map(Query::Lit).collect())
+                        });
                         (Matcher::Ansible { modules, args }, lits)
                     }
                 };
@@ -633,17 +637,20 @@ impl PackRules {
         let mut all: Vec<Vec<u8>> = Vec::new();
         let mut literal_rules: Vec<Vec<usize>> = Vec::new();
         let mut always = Vec::with_capacity(rules.len());
-        for (rule, lits) in required.into_iter().enumerate() {
-            always.push(lits.is_none());
-            for lit in lits.into_iter().flatten() {
-                match all.iter().position(|l| *l == lit) {
-                    Some(i) => literal_rules[i].push(rule),
-                    None => {
-                        all.push(lit);
-                        literal_rules.push(vec![rule]);
-                    }
+        let mut queries = Vec::with_capacity(rules.len());
+        for (rule, query) in required.into_iter().enumerate() {
+            always.push(query == Query::Any);
+            queries.push(query.map(&mut |lit| {
+                let i = all.iter().position(|l| *l == lit).unwrap_or_else(|| {
+                    all.push(lit);
+                    literal_rules.push(Vec::new());
+                    all.len() - 1
+                });
+                if !literal_rules[i].contains(&rule) {
+                    literal_rules[i].push(rule);
                 }
-            }
+                i
+            }));
         }
         let literals = (!all.is_empty())
             .then(|| {
@@ -707,6 +714,7 @@ impl PackRules {
             globs,
             literals,
             literal_rules,
+            queries,
             always,
             commands,
             required_args,
@@ -800,23 +808,22 @@ impl PackRules {
             return (self.candidates(text, rules), Some(YamlHits::default()));
         }
         let mut taken = vec![false; self.rules.len()];
-        let mut wanted = vec![false; self.rules.len()];
         for &r in rules {
             taken[r] = true;
-            wanted[r] = self.always[r];
         }
         let everywhere = rules.iter().any(|&r| reads_yaml(r) && self.always[r]);
         let mut hits = YamlHits::default();
+        let mut seen = vec![false; self.literal_rules.len()];
         if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(text) {
                 let lit = m.pattern().as_usize();
+                seen[lit] = true;
                 // Each place once, however many rules share its literal.
                 let (mut task, mut command) = (false, false);
                 for &r in &self.literal_rules[lit] {
                     if !taken[r] {
                         continue;
                     }
-                    wanted[r] = true;
                     match self.rules[r].matcher {
                         Matcher::Ansible { .. } => task = true,
                         Matcher::Command(_) => command = true,
@@ -827,11 +834,15 @@ impl PackRules {
                     hits.tasks.push((m.start(), lit));
                 }
                 if command {
-                    hits.commands.push(m.start());
+                    hits.commands.push((m.start(), lit));
                 }
             }
         }
-        let candidates = rules.iter().copied().filter(|&r| wanted[r]).collect();
+        let candidates = rules
+            .iter()
+            .copied()
+            .filter(|&r| self.always[r] || self.queries[r].holds(&|&l| seen[l]))
+            .collect();
         // Overlapping matches come in the order they end: sorted by where they start.
         hits.tasks.sort_unstable();
         hits.commands.sort_unstable();
@@ -848,6 +859,16 @@ impl PackRules {
             matches!(self.rules[r].matcher, Matcher::Ansible { .. })
                 && rules.contains(&r)
                 && self.part_has_args(r, part)
+        })
+    }
+
+    /// Whether a part of a YAML file holding the literals `lits` of `command` rules (sorted, no
+    /// repeats) holds all that one of the `command` rules among `rules` needs: a command is
+    /// made of one part's text.
+    pub fn part_may_run(&self, lits: &[usize], rules: &[usize]) -> bool {
+        rules.iter().any(|&r| {
+            matches!(self.rules[r].matcher, Matcher::Command(_))
+                && self.queries[r].holds(&|l| lits.binary_search(l).is_ok())
         })
     }
 
@@ -893,8 +914,9 @@ impl PackRules {
                 if std::mem::replace(&mut seen[lit], true) {
                     continue;
                 }
+                // A query only turns true when one of its literals is first seen.
                 for &r in &self.literal_rules[lit] {
-                    if rules.contains(&r) && !wanted[r] {
+                    if !wanted[r] && rules.contains(&r) && self.queries[r].holds(&|&l| seen[l]) {
                         wanted[r] = true;
                         open -= 1;
                     }
