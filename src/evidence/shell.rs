@@ -110,7 +110,8 @@ fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
         () => {
             if let Some((bytes, start)) = word.take() {
                 words.push(Word {
-                    text: String::from_utf8_lossy(&bytes).into_owned(),
+                    text: String::from_utf8(bytes)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
                     start,
                     end: i,
                 });
@@ -273,13 +274,32 @@ fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
                 i += 1;
             }
             _ => {
-                push(&mut word, b, i);
-                i += 1;
+                // A run of bytes that mean nothing to the lexer, taken at once.
+                let run = text[i + 1..]
+                    .iter()
+                    .position(|&c| SPECIAL[usize::from(c)])
+                    .map_or(n, |k| i + 1 + k);
+                word.get_or_insert_with(|| (Vec::new(), i))
+                    .0
+                    .extend_from_slice(&text[i..run]);
+                i = run;
             }
         }
     }
     end_command!();
 }
+
+/// The bytes the lexer's loop looks at; any other byte is part of a word.
+const SPECIAL: [bool; 256] = {
+    let mut special = [false; 256];
+    let bytes = b" \t\r\n{$#\\'\"<&;|()`";
+    let mut k = 0;
+    while k < bytes.len() {
+        special[bytes[k] as usize] = true;
+        k += 1;
+    }
+    special
+};
 
 /// Where the `$(` substitution opened before `from` closes: its matching `)`, nesting counted,
 /// not past the closing quote of the string it sits in. `None` when it does not close there.
