@@ -176,29 +176,15 @@ fn build(hir: &Hir, words: bool) -> Query<Vec<u8>> {
         HirKind::Capture(cap) => build(&cap.sub, words),
         HirKind::Repetition(rep) if rep.min >= 1 => build(&rep.sub, words),
         HirKind::Alternation(subs) => Query::or(subs.iter().map(|s| build(s, words)).collect()),
-        HirKind::Concat(subs) => {
-            // Runs of single characters glued into literals, as in `concat`.
-            let mut parts = Vec::new();
-            let mut run: Vec<u8> = Vec::new();
-            for sub in subs {
-                if let Some(byte) = one_char(sub) {
-                    run.push(byte);
-                    continue;
-                }
-                if let HirKind::Literal(lit) = sub.kind() {
-                    run.extend(lit.0.to_ascii_lowercase());
-                    continue;
-                }
-                if !run.is_empty() {
-                    parts.push(literal(std::mem::take(&mut run), words));
-                }
-                parts.push(build(sub, words));
-            }
-            if !run.is_empty() {
-                parts.push(literal(run, words));
-            }
-            Query::and(parts)
-        }
+        HirKind::Concat(subs) => Query::and(
+            pieces(subs)
+                .into_iter()
+                .map(|piece| match piece {
+                    Piece::Run(run) => literal(run, words),
+                    Piece::Sub(sub) => build(sub, words),
+                })
+                .collect(),
+        ),
         _ => Query::Any,
     }
 }
@@ -233,27 +219,45 @@ fn concat(subs: &[Hir]) -> Option<Literals> {
             best = Some(set);
         }
     };
+    for piece in pieces(subs) {
+        match piece {
+            Piece::Run(run) => consider(vec![run]),
+            Piece::Sub(sub) => {
+                if let Some(set) = walk(sub) {
+                    consider(set);
+                }
+            }
+        }
+    }
+    best
+}
+
+/// A part of a concatenation: a run of adjacent literals and single characters glued into one
+/// literal (`(?i)ALTER` is a run of case-folded classes), or any other expression.
+enum Piece<'a> {
+    Run(Vec<u8>),
+    Sub(&'a Hir),
+}
+
+fn pieces(subs: &[Hir]) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
     let mut run: Vec<u8> = Vec::new();
     for sub in subs {
         if let Some(byte) = one_char(sub) {
             run.push(byte);
-            continue;
-        }
-        if let HirKind::Literal(lit) = sub.kind() {
+        } else if let HirKind::Literal(lit) = sub.kind() {
             run.extend(lit.0.to_ascii_lowercase());
-            continue;
-        }
-        if !run.is_empty() {
-            consider(vec![std::mem::take(&mut run)]);
-        }
-        if let Some(set) = walk(sub) {
-            consider(set);
+        } else {
+            if !run.is_empty() {
+                out.push(Piece::Run(std::mem::take(&mut run)));
+            }
+            out.push(Piece::Sub(sub));
         }
     }
     if !run.is_empty() {
-        consider(vec![run]);
+        out.push(Piece::Run(run));
     }
-    best
+    out
 }
 
 /// A class that stands for one ASCII character, or for both cases of one letter (Unicode case
