@@ -387,3 +387,73 @@ fn the_prefilter_wants_all_of_a_rule_words_where_a_command_can_be() {
         "{found:#?}"
     );
 }
+
+/// The per-document core (what the language server calls) finds the ownership file that governs
+/// a document however its path is spelt: scopes are keyed by normalised folders.
+#[test]
+fn a_document_path_with_extra_slashes_or_dots_still_has_its_owner() {
+    use raci_lint::evidence::{Document, check_document};
+    use raci_lint::source::SourceFile;
+    use std::path::Path;
+    let (packs, _) = raci_lint::load::registry::load(&[]);
+    let owner = SourceFile::new(
+        "raci.yaml",
+        "provider: sysbee\noffering: managed-infrastructure\nresponsibilities:\n  web-application-security: platform\n",
+    );
+    let resolved: Vec<_> = raci_lint::document::ownership(&owner, &packs, Path::new("/repo"))
+        .resolved
+        .into_iter()
+        .collect();
+    assert_eq!(resolved.len(), 1, "the ownership file resolves");
+    let script = b"#!/bin/sh\napt-get -y dist-upgrade\n";
+    for spelt in [
+        "/repo/bin/up.sh",
+        "/repo//bin/up.sh",
+        "/repo/./bin/up.sh",
+        "/repo/x/../bin/up.sh",
+    ] {
+        let doc = Document {
+            path: Path::new(spelt),
+            shown: "bin/up.sh",
+            bytes: script,
+            repo_root: Path::new("/repo"),
+        };
+        let found = check_document(&doc, &resolved, 1 << 20, 100);
+        let codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(codes, ["performs-provider-duty"], "{spelt}");
+    }
+}
+
+/// Quotes, backslashes and YAML escapes inside a word hide none of a rule's words from the
+/// prefilter: the shell lexer and the YAML reader join them, and so does the literal pass.
+#[test]
+fn quoting_inside_a_word_hides_nothing_from_the_prefilter() {
+    let dir = repo(&[
+        ("packs/acme.yaml", FIREWALL_PACK),
+        ("raci.yaml", OWNER),
+        (
+            "bin/open.sh",
+            "#!/bin/sh\nu'f'w \"al\"low 22\nufw d\\\neny 23\n",
+        ),
+        (
+            "tasks/main.yml",
+            "- shell: \"ufw \\x61llow 22\"\n- command: \"\\u0075fw deny 23\"\n",
+        ),
+    ]);
+    let root = dir.path().to_str().unwrap().to_owned();
+    let packs = format!("{root}/packs");
+    let (report, _) = run(&["--packs", &packs, &root]);
+    let found = rows(&report);
+    let firewall =
+        |start: &str, end: &str| row("performs-provider-duty", start, end, Some("firewall"));
+    assert_eq!(
+        found,
+        [
+            firewall("2:1", "2:17"),
+            firewall("3:1", "4:7"),
+            firewall("1:10", "1:27"),
+            firewall("2:12", "2:30"),
+        ],
+        "{found:#?}"
+    );
+}

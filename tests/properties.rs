@@ -174,3 +174,59 @@ proptest! {
         }
     }
 }
+
+/// Inputs the `evidence` fuzz target found, kept: the prefilter must take every rule that
+/// matches them, read as any kind of file. The first splits `pg_dump` with a quote
+/// (`pg_du"mp`), which the shell lexer joins.
+#[test]
+fn fuzz_finds_stay_sound() {
+    use raci_lint::evidence::contexts::{CronFields, Kind};
+    let kinds = [
+        Kind::Shell,
+        Kind::Makefile,
+        Kind::Cron {
+            fields: CronFields::User,
+        },
+        Kind::Cron {
+            fields: CronFields::MaybeUser,
+        },
+        Kind::Cron {
+            fields: CronFields::NoUser,
+        },
+        Kind::Cron {
+            fields: CronFields::Anacron,
+        },
+        Kind::Systemd,
+        Kind::Fail2ban,
+        Kind::Ferm,
+        Kind::Interfaces,
+        Kind::Yaml,
+    ];
+    for data in [&include_bytes!("data/fuzz-evidence-quote-in-word.sh")[..]] {
+        let docs = std::str::from_utf8(data)
+            .map(raci_lint::evidence::yaml::parse)
+            .unwrap_or_default();
+        let tasks = contexts::tasks(&docs, &|_| true);
+        let mut commands = Vec::new();
+        for kind in kinds {
+            commands.extend(contexts::commands(kind, data, Some(&docs)));
+        }
+        let mut checked = 0;
+        for rules in RULES.iter() {
+            for (i, rule) in rules.rules.iter().enumerate() {
+                let matched = !rule.matches(data).is_empty()
+                    || commands
+                        .iter()
+                        .any(|c| rule.matches_command(&c.text) == Ok(true))
+                    || tasks.iter().any(|t| rule.matches_task(t) == Ok(true));
+                checked += usize::from(matched);
+                assert!(
+                    !matched || rules.candidates(data, &[i]) == [i],
+                    "the prefilter rejected rule {}",
+                    rule.id
+                );
+            }
+        }
+        assert!(checked > 0, "the kept input matches some rule");
+    }
+}

@@ -354,10 +354,12 @@ pub fn check_document(
 ) -> Vec<Finding> {
     let compiled = compile(owners, 1);
     let scopes = Scopes::new(owners, &compiled);
-    let Some(owner) = scopes.owner_of(doc.path, &mut Vec::new()) else {
+    // Scopes are keyed by normalised folders: an editor's path may be spelt `/repo//infra/x`.
+    let path = paths::absolute(Path::new("/"), doc.path);
+    let Some(owner) = scopes.owner_of(&path, &mut Vec::new()) else {
         return Vec::new();
     };
-    let rel = doc.path.strip_prefix(doc.repo_root).unwrap_or(doc.path);
+    let rel = path.strip_prefix(doc.repo_root).unwrap_or(&path);
     let target = Target {
         display: std::cell::OnceCell::from(doc.shown.to_owned()),
         cwd: None,

@@ -187,6 +187,142 @@ pub struct YamlHits {
     pub commands: Vec<(usize, usize)>,
 }
 
+/// Every word of `text` that a reader joins across quotes or backslashes, as it reads it:
+/// `pg_du"mp"` and `pg_du\` + line end + `mp` are `pg_dump` to the shell lexer, `"\x70g_dump"`
+/// is `pg_dump` in a YAML double-quoted scalar. `each(start, word)` gets each such word (at the
+/// offset of its first byte) as the shell reads it and, when it holds `\x`, `\u` or `\U`, as
+/// YAML does; it returns false to stop. The literal automaton runs over these too, so quoting
+/// inside a word hides no literal from the prefilter. Linear: words never overlap.
+pub fn joined_words(text: &[u8], each: &mut dyn FnMut(usize, &[u8]) -> bool) {
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let mut word = Vec::new();
+    let mut next = 0;
+    let quote = |b: u8| b == b'"' || b == b'\'';
+    while let Some(k) = memchr::memchr3(b'"', b'\'', b'\\', &text[next..]) {
+        let at = next + k;
+        if quote(text[at]) {
+            // Quotes join only what stands right before and after them (`u"f"w`), not a
+            // quoted string's ends (`"ufw"`, the common case, skipped here at once).
+            let mut before = at;
+            while before > next && quote(text[before - 1]) {
+                before -= 1;
+            }
+            let after = text[at..]
+                .iter()
+                .position(|&b| !quote(b))
+                .map_or(text.len(), |n| at + n);
+            let joins =
+                before > 0 && !space(text[before - 1]) && after < text.len() && !space(text[after]);
+            if !joins {
+                next = after;
+                continue;
+            }
+        }
+        let mut start = at;
+        while start > next && !space(text[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at;
+        let mut yaml = false;
+        while end < text.len() && !space(text[end]) {
+            if text[end] == b'\\' {
+                yaml |= matches!(text.get(end + 1), Some(b'x' | b'u' | b'U'));
+                // A backslash before a line end joins the next line, its indent dropped.
+                let mut q = end + 1;
+                if text.get(q) == Some(&b'\r') {
+                    q += 1;
+                }
+                if text.get(q) == Some(&b'\n') {
+                    q += 1;
+                    while q < text.len() && matches!(text[q], b' ' | b'\t') {
+                        q += 1;
+                    }
+                    end = q;
+                    continue;
+                }
+                end = (end + 2).min(text.len());
+                continue;
+            }
+            end += 1;
+        }
+        let raw = &text[start..end];
+        next = end.max(at + 1);
+        // Quotes only around the word (`"ufw"`) join nothing: its literals are in the text as
+        // it is.
+        let inner_from = raw.iter().position(|&b| !quote(b)).unwrap_or(raw.len());
+        let inner_to = raw
+            .iter()
+            .rposition(|&b| !quote(b))
+            .map_or(inner_from, |i| i + 1);
+        let inner = &raw[inner_from..inner_to.max(inner_from)];
+        if memchr::memchr3(b'"', b'\'', b'\\', inner).is_none() {
+            continue;
+        }
+        unquote(raw, false, &mut word);
+        if !each(start, &word) {
+            return;
+        }
+        if yaml {
+            unquote(raw, true, &mut word);
+            if !each(start, &word) {
+                return;
+            }
+        }
+    }
+}
+
+/// `raw` without quotes, with escaped line ends (and the next line's indent) dropped and every
+/// other backslash escape taken as the byte it escapes; `yaml`: `\xHH`, `\uHHHH` and
+/// `\UHHHHHHHH` decoded as YAML does.
+fn unquote(raw: &[u8], yaml: bool, out: &mut Vec<u8>) {
+    out.clear();
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'"' | b'\'' => i += 1,
+            b'\\' => {
+                let digits = match raw.get(i + 1) {
+                    Some(b'x') if yaml => 2,
+                    Some(b'u') if yaml => 4,
+                    Some(b'U') if yaml => 8,
+                    _ => 0,
+                };
+                let code = raw
+                    .get(i + 2..i + 2 + digits)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .and_then(char::from_u32);
+                if let (true, Some(c)) = (digits > 0, code) {
+                    let mut utf8 = [0; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                    i += 2 + digits;
+                    continue;
+                }
+                let mut q = i + 1;
+                if raw.get(q) == Some(&b'\r') {
+                    q += 1;
+                }
+                if raw.get(q) == Some(&b'\n') {
+                    q += 1;
+                    while q < raw.len() && matches!(raw[q], b' ' | b'\t') {
+                        q += 1;
+                    }
+                    i = q;
+                } else if let Some(&b) = raw.get(i + 1) {
+                    out.push(b);
+                    i += 2;
+                } else {
+                    i += 1;
+                }
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+}
+
 /// Whether `text[start..end]`, a module name, is written as a key (`apt:`, `apt :`), or as the
 /// module of an `action:` line.
 fn module_key(text: &[u8], start: usize, end: usize) -> bool {
@@ -815,8 +951,9 @@ impl PackRules {
         let mut hits = YamlHits::default();
         let mut seen = vec![false; self.literal_rules.len()];
         if let Some(ac) = &self.literals {
-            for m in ac.find_overlapping_iter(text) {
-                let lit = m.pattern().as_usize();
+            // A literal at `start` (for a word joined across quotes or escapes: the word's
+            // start); `key`: written as a module key, in the text as it is or as joined.
+            let mut place = |start: usize, lit: usize, key: &dyn Fn() -> bool| {
                 seen[lit] = true;
                 // Each place once, however many rules share its literal.
                 let (mut task, mut command) = (false, false);
@@ -830,13 +967,26 @@ impl PackRules {
                         Matcher::Pattern { .. } => {}
                     }
                 }
-                if task && module_key(text, m.start(), m.end()) {
-                    hits.tasks.push((m.start(), lit));
+                if task && key() {
+                    hits.tasks.push((start, lit));
                 }
                 if command {
-                    hits.commands.push((m.start(), lit));
+                    hits.commands.push((start, lit));
                 }
+            };
+            for m in ac.find_overlapping_iter(text) {
+                place(m.start(), m.pattern().as_usize(), &|| {
+                    module_key(text, m.start(), m.end())
+                });
             }
+            joined_words(text, &mut |start, word| {
+                for m in ac.find_overlapping_iter(word) {
+                    place(start, m.pattern().as_usize(), &|| {
+                        module_key(word, m.start(), m.end())
+                    });
+                }
+                true
+            });
         }
         let candidates = rules
             .iter()
@@ -909,21 +1059,32 @@ impl PackRules {
             && let Some(ac) = &self.literals
         {
             let mut seen = vec![false; self.literal_rules.len()];
-            for m in ac.find_overlapping_iter(text) {
-                let lit = m.pattern().as_usize();
-                if std::mem::replace(&mut seen[lit], true) {
-                    continue;
-                }
-                // A query only turns true when one of its literals is first seen.
-                for &r in &self.literal_rules[lit] {
-                    if !wanted[r] && rules.contains(&r) && self.queries[r].holds(&|&l| seen[l]) {
-                        wanted[r] = true;
-                        open -= 1;
+            // Whether every rule is decided.
+            let mut see = |lit: usize| -> bool {
+                if !std::mem::replace(&mut seen[lit], true) {
+                    // A query only turns true when one of its literals is first seen.
+                    for &r in &self.literal_rules[lit] {
+                        if !wanted[r] && rules.contains(&r) && self.queries[r].holds(&|&l| seen[l])
+                        {
+                            wanted[r] = true;
+                            open -= 1;
+                        }
                     }
                 }
-                if open == 0 {
+                open == 0
+            };
+            let mut done = false;
+            for m in ac.find_overlapping_iter(text) {
+                if see(m.pattern().as_usize()) {
+                    done = true;
                     break;
                 }
+            }
+            if !done {
+                joined_words(text, &mut |_, word| {
+                    !ac.find_overlapping_iter(word)
+                        .any(|m| see(m.pattern().as_usize()))
+                });
             }
         }
         rules.iter().copied().filter(|&r| wanted[r]).collect()
