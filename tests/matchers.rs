@@ -457,3 +457,18 @@ fn quoting_inside_a_word_hides_nothing_from_the_prefilter() {
         "{found:#?}"
     );
 }
+
+/// An `ansible` rule's argument written with a YAML escape or split by quotes is still read:
+/// the gate that skips tasks without the arguments a rule needs sees the joined words too.
+#[test]
+fn escaped_arguments_still_reach_the_ansible_matcher() {
+    let found = check(&[(
+        "tasks/main.yml",
+        "- sysctl:\n    name: \"v\\x6d.swappiness\"\n    value: '10'\n- sysctl: { \"na\\u006de\": \"vm.dirty_ratio\" }\n",
+    )]);
+    assert_eq!(
+        found,
+        [duty("1:3", "1:9"), duty("4:3", "4:9")],
+        "{found:#?}"
+    );
+}

@@ -1032,14 +1032,29 @@ impl PackRules {
     }
 
     fn part_has_args(&self, rule: usize, part: &[u8]) -> bool {
+        // The part's words joined across quotes and escapes, read only when the text as it is
+        // lacks something (`name: "unattended-upgr\x61des"`).
+        let joined = std::cell::OnceCell::new();
+        let words = || {
+            joined.get_or_init(|| {
+                let mut words: Vec<Vec<u8>> = Vec::new();
+                joined_words(part, &mut |_, word| {
+                    words.push(word.to_vec());
+                    true
+                });
+                words
+            })
+        };
+        let holds = |has: &dyn Fn(&[u8]) -> bool| has(part) || words().iter().any(|w| has(w));
         self.required_args[rule].iter().all(|arg| {
             arg.names
                 .iter()
-                .any(|n| memchr::memmem::find(part, n.as_bytes()).is_some())
-                && arg
-                    .values
-                    .iter()
-                    .all(|values| values.iter().any(|v| contains_ignore_ascii_case(part, v)))
+                .any(|n| holds(&|t| memchr::memmem::find(t, n.as_bytes()).is_some()))
+                && arg.values.iter().all(|values| {
+                    values
+                        .iter()
+                        .any(|v| holds(&|t| contains_ignore_ascii_case(t, v)))
+                })
         })
     }
 
