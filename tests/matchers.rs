@@ -31,7 +31,12 @@ activities:
 const OWNER: &str = "provider: acme\nresponsibilities: {}\n";
 
 fn check(files: &[(&str, &str)]) -> Vec<common::Row> {
-    let mut all = vec![("packs/acme.yaml", PACK), ("raci.yaml", OWNER)];
+    check_with(PACK, files)
+}
+
+/// The findings of a run over `files` beside an ownership file of the user pack `pack`.
+fn check_with(pack: &str, files: &[(&str, &str)]) -> Vec<common::Row> {
+    let mut all = vec![("packs/acme.yaml", pack), ("raci.yaml", OWNER)];
     all.extend_from_slice(files);
     let dir = repo(&all);
     let root = dir.path().to_str().unwrap().to_owned();
@@ -353,14 +358,20 @@ activities:
         command: '^ufw\s+(?:--?\S+\s+)*(?:allow|deny)\b'
 "#;
 
+fn check_firewall(files: &[(&str, &str)]) -> Vec<common::Row> {
+    check_with(FIREWALL_PACK, files)
+}
+
+fn firewall(start: &str, end: &str) -> common::Row {
+    row("performs-provider-duty", start, end, Some("firewall"))
+}
+
 /// The literal prefilter asks for every word a rule needs (`ufw` and `allow` or `deny`), in the
 /// file and then in each YAML task: words split over lines, folded or continued, still count,
 /// and words that only meet in two different tasks do not.
 #[test]
 fn the_prefilter_wants_all_of_a_rule_words_where_a_command_can_be() {
-    let dir = repo(&[
-        ("packs/acme.yaml", FIREWALL_PACK),
-        ("raci.yaml", OWNER),
+    let found = check_firewall(&[
         (
             "tasks/main.yml",
             "- name: allow ssh\n  command: ufw status\n- name: open ssh\n  shell: >\n    ufw\n    allow 22\n- ansible.builtin.command:\n    cmd: \"ufw --force deny 23\"\n",
@@ -371,12 +382,6 @@ fn the_prefilter_wants_all_of_a_rule_words_where_a_command_can_be() {
         ),
         ("bin/read.sh", "#!/bin/sh\nufw status\necho allow\n"),
     ]);
-    let root = dir.path().to_str().unwrap().to_owned();
-    let packs = format!("{root}/packs");
-    let (report, _) = run(&["--packs", &packs, &root]);
-    let found = rows(&report);
-    let firewall =
-        |start: &str, end: &str| row("performs-provider-duty", start, end, Some("firewall"));
     assert_eq!(
         found,
         [
@@ -428,9 +433,7 @@ fn a_document_path_with_extra_slashes_or_dots_still_has_its_owner() {
 /// prefilter: the shell lexer and the YAML reader join them, and so does the literal pass.
 #[test]
 fn quoting_inside_a_word_hides_nothing_from_the_prefilter() {
-    let dir = repo(&[
-        ("packs/acme.yaml", FIREWALL_PACK),
-        ("raci.yaml", OWNER),
+    let found = check_firewall(&[
         (
             "bin/open.sh",
             "#!/bin/sh\nu'f'w \"al\"low 22\nufw d\\\neny 23\n",
@@ -440,12 +443,6 @@ fn quoting_inside_a_word_hides_nothing_from_the_prefilter() {
             "- shell: \"ufw \\x61llow 22\"\n- command: \"\\u0075fw deny 23\"\n",
         ),
     ]);
-    let root = dir.path().to_str().unwrap().to_owned();
-    let packs = format!("{root}/packs");
-    let (report, _) = run(&["--packs", &packs, &root]);
-    let found = rows(&report);
-    let firewall =
-        |start: &str, end: &str| row("performs-provider-duty", start, end, Some("firewall"));
     assert_eq!(
         found,
         [

@@ -180,35 +180,13 @@ proptest! {
 /// (`pg_du"mp`), which the shell lexer joins.
 #[test]
 fn fuzz_finds_stay_sound() {
-    use raci_lint::evidence::contexts::{CronFields, Kind};
-    let kinds = [
-        Kind::Shell,
-        Kind::Makefile,
-        Kind::Cron {
-            fields: CronFields::User,
-        },
-        Kind::Cron {
-            fields: CronFields::MaybeUser,
-        },
-        Kind::Cron {
-            fields: CronFields::NoUser,
-        },
-        Kind::Cron {
-            fields: CronFields::Anacron,
-        },
-        Kind::Systemd,
-        Kind::Fail2ban,
-        Kind::Ferm,
-        Kind::Interfaces,
-        Kind::Yaml,
-    ];
     for data in [&include_bytes!("data/fuzz-evidence-quote-in-word.sh")[..]] {
         let docs = std::str::from_utf8(data)
             .map(raci_lint::evidence::yaml::parse)
             .unwrap_or_default();
         let tasks = contexts::tasks(&docs, &|_| true);
         let mut commands = Vec::new();
-        for kind in kinds {
+        for kind in contexts::KINDS {
             commands.extend(contexts::commands(kind, data, Some(&docs)));
         }
         let mut checked = 0;

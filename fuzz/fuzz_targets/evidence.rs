@@ -7,7 +7,7 @@
 use std::sync::{Arc, LazyLock};
 
 use libfuzzer_sys::fuzz_target;
-use raci_lint::evidence::contexts::{self, CronFields, Kind};
+use raci_lint::evidence::contexts::{self, KINDS};
 use raci_lint::evidence::{allow, rules::PackRules, yaml};
 
 static RULES: LazyLock<Vec<PackRules>> = LazyLock::new(|| {
@@ -18,24 +18,6 @@ static RULES: LazyLock<Vec<PackRules>> = LazyLock::new(|| {
         .collect()
 });
 
-const KINDS: [Kind; 10] = [
-    Kind::Shell,
-    Kind::Makefile,
-    Kind::Cron {
-        fields: CronFields::User,
-    },
-    Kind::Cron {
-        fields: CronFields::MaybeUser,
-    },
-    Kind::Cron {
-        fields: CronFields::Anacron,
-    },
-    Kind::Systemd,
-    Kind::Fail2ban,
-    Kind::Ferm,
-    Kind::Interfaces,
-    Kind::Yaml,
-];
 
 fuzz_target!(|data: &[u8]| {
     let docs = std::str::from_utf8(data).map(yaml::parse).unwrap_or_default();

@@ -25,6 +25,30 @@ pub enum Kind {
     None,
 }
 
+/// Every kind that holds commands, each cron layout once: what the fuzz target and the
+/// property tests read any bytes as.
+pub const KINDS: [Kind; 11] = [
+    Kind::Shell,
+    Kind::Makefile,
+    Kind::Cron {
+        fields: CronFields::User,
+    },
+    Kind::Cron {
+        fields: CronFields::NoUser,
+    },
+    Kind::Cron {
+        fields: CronFields::MaybeUser,
+    },
+    Kind::Cron {
+        fields: CronFields::Anacron,
+    },
+    Kind::Systemd,
+    Kind::Fail2ban,
+    Kind::Ferm,
+    Kind::Interfaces,
+    Kind::Yaml,
+];
+
 /// What comes before the command on a cron line, after the schedule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CronFields {

@@ -227,20 +227,7 @@ pub fn joined_words(text: &[u8], each: &mut dyn FnMut(usize, &[u8]) -> bool) {
         while end < text.len() && !space(text[end]) {
             if text[end] == b'\\' {
                 yaml |= matches!(text.get(end + 1), Some(b'x' | b'u' | b'U'));
-                // A backslash before a line end joins the next line, its indent dropped.
-                let mut q = end + 1;
-                if text.get(q) == Some(&b'\r') {
-                    q += 1;
-                }
-                if text.get(q) == Some(&b'\n') {
-                    q += 1;
-                    while q < text.len() && matches!(text[q], b' ' | b'\t') {
-                        q += 1;
-                    }
-                    end = q;
-                    continue;
-                }
-                end = (end + 2).min(text.len());
+                end = escaped_line_end(text, end).unwrap_or((end + 2).min(text.len()));
                 continue;
             }
             end += 1;
@@ -271,6 +258,23 @@ pub fn joined_words(text: &[u8], each: &mut dyn FnMut(usize, &[u8]) -> bool) {
     }
 }
 
+/// For a backslash at `at` before a line end: where the next line's text starts, its indent
+/// skipped (the shell joins the lines; YAML also drops the indent).
+fn escaped_line_end(text: &[u8], at: usize) -> Option<usize> {
+    let mut q = at + 1;
+    if text.get(q) == Some(&b'\r') {
+        q += 1;
+    }
+    if text.get(q) != Some(&b'\n') {
+        return None;
+    }
+    q += 1;
+    while q < text.len() && matches!(text[q], b' ' | b'\t') {
+        q += 1;
+    }
+    Some(q)
+}
+
 /// `raw` without quotes, with escaped line ends (and the next line's indent) dropped and every
 /// other backslash escape taken as the byte it escapes; `yaml`: `\xHH`, `\uHHHH` and
 /// `\UHHHHHHHH` decoded as YAML does.
@@ -298,16 +302,8 @@ fn unquote(raw: &[u8], yaml: bool, out: &mut Vec<u8>) {
                     i += 2 + digits;
                     continue;
                 }
-                let mut q = i + 1;
-                if raw.get(q) == Some(&b'\r') {
-                    q += 1;
-                }
-                if raw.get(q) == Some(&b'\n') {
-                    q += 1;
-                    while q < raw.len() && matches!(raw[q], b' ' | b'\t') {
-                        q += 1;
-                    }
-                    i = q;
+                if let Some(next) = escaped_line_end(raw, i) {
+                    i = next;
                 } else if let Some(&b) = raw.get(i + 1) {
                     out.push(b);
                     i += 2;
