@@ -205,10 +205,13 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
         (Ok(o), Ok(e)) => Ok((o, e)),
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
+    // Standard input (`raci-lint -`) is judged as the file it names, never read from disk.
+    let stdin = settings.stdin.as_ref();
+    let is_stdin = |p: &std::path::Path| stdin.is_some_and(|s| s.name == p);
     let walked: Vec<std::path::PathBuf> = settings
         .paths
         .iter()
-        .filter(|p| settings.stdin.as_ref().is_none_or(|s| s.name != **p))
+        .filter(|p| !is_stdin(p))
         .cloned()
         .collect();
     // The packs load while the walk runs: neither needs the other, and on a small repository
@@ -252,15 +255,12 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
             return finish(report, sink, settings, baseline.as_ref(), Vec::new());
         }
     };
-    // Standard input (`raci-lint -`) is judged as the file it names, never read from disk.
-    let stdin = settings.stdin.as_ref();
     let mut overlay = overlay.clone();
     if let Some(stdin) = stdin {
         overlay
             .entry(stdin.name.clone())
             .or_insert_with(|| std::sync::Arc::clone(&stdin.bytes));
     }
-    let is_stdin = |p: &std::path::Path| stdin.is_some_and(|s| s.name == p);
     let named_file = |p: &std::path::Path| {
         (p.is_file() || is_stdin(p)) && !discover::is_ownership_name(&ownership, p, &settings.root)
     };

@@ -234,17 +234,6 @@ pub fn joined_words(text: &[u8], each: &mut dyn FnMut(usize, &[u8]) -> bool) {
         }
         let raw = &text[start..end];
         next = end.max(at + 1);
-        // Quotes only around the word (`"ufw"`) join nothing: its literals are in the text as
-        // it is.
-        let inner_from = raw.iter().position(|&b| !quote(b)).unwrap_or(raw.len());
-        let inner_to = raw
-            .iter()
-            .rposition(|&b| !quote(b))
-            .map_or(inner_from, |i| i + 1);
-        let inner = &raw[inner_from..inner_to.max(inner_from)];
-        if memchr::memchr3(b'"', b'\'', b'\\', inner).is_none() {
-            continue;
-        }
         unquote(raw, false, &mut word);
         if !each(start, &word) {
             return;
