@@ -177,6 +177,34 @@ struct Found {
     findings: Vec<Finding>,
 }
 
+/// Fewer entries than this under the PATHs (see [`fewer_entries_than`]): a run on one thread.
+pub const SMALL_TREE: usize = 128;
+
+/// Whether the folders among `roots` hold fewer than `limit` entries in all, counted without
+/// following links or reading ignore files and without `.git`, reading at most `limit` entries.
+/// Only how many threads to start depends on it, never what is found.
+pub fn fewer_entries_than(roots: &[PathBuf], limit: usize) -> bool {
+    let mut left = limit;
+    let mut folders: Vec<PathBuf> = roots.to_vec();
+    while let Some(folder) = folders.pop() {
+        // Not a folder (a file, a FIFO: `O_DIRECTORY` does not open it), or unreadable: the
+        // walk reports it.
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if left == 0 {
+                return false;
+            }
+            left -= 1;
+            if entry.file_type().is_ok_and(|t| t.is_dir()) && entry.file_name() != ".git" {
+                folders.push(entry.path());
+            }
+        }
+    }
+    true
+}
+
 pub fn discover(walk: &Walk<'_>) -> Discovery {
     let found = Mutex::new(Found::default());
     for (index, root) in walk.roots.iter().enumerate() {
@@ -439,13 +467,20 @@ fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &Mutex<Found>) {
                 _ => true,
             }
         })
-        .build_parallel();
-    walker.run(|| {
-        Box::new(move |entry| {
+        .to_owned();
+    if walk.threads <= 1 {
+        // On this thread: the parallel walker starts one of its own even for one.
+        for entry in walker.build() {
             classify(root, canonical_root, index, walk, entry, found);
-            ignore::WalkState::Continue
-        })
-    });
+        }
+    } else {
+        walker.build_parallel().run(|| {
+            Box::new(move |entry| {
+                classify(root, canonical_root, index, walk, entry, found);
+                ignore::WalkState::Continue
+            })
+        });
+    }
     if let Some(ignores) = ignores.as_ref() {
         let problems = std::mem::take(&mut *lock(&ignores.problems));
         lock(found).findings.extend(problems);

@@ -165,3 +165,13 @@ fn structure_matches_the_design() {
         ["maintenance", "security", "troubleshooting"]
     );
 }
+
+#[test]
+fn each_builtin_id_is_its_packs_provider_id() {
+    // A run finds a built-in pack by this id before parsing it.
+    for (id, path, text) in raci_lint::load::pack::BUILTIN {
+        let source = raci_lint::source::SourceFile::new(*path, *text);
+        let (pack, _) = registry::load_one(&source, raci_lint::model::PackOrigin::Builtin);
+        assert_eq!(pack.expect(path).id(), *id, "{path}");
+    }
+}

@@ -238,6 +238,40 @@ fn strict_makes_evidence_an_error() {
 }
 
 #[test]
+fn the_walk_on_one_thread_and_on_many_sees_the_same_files() {
+    // Over 128 entries, `--threads 4` walks in parallel and `--threads 1` on the run's own
+    // thread: both honour .gitignore files at every level, skip .git, keep hidden folders.
+    let mut files: Vec<(String, String)> = vec![
+        ("raci.yaml".into(), OWNER.into()),
+        (".gitignore".into(), "build/\n*.tmp.sh\n".into()),
+        ("svc1/.gitignore".into(), "local.sh\n".into()),
+        ("svc1/local.sh".into(), "apt-get upgrade\n".into()),
+        ("svc1/kept.sh".into(), "apt-get upgrade\n".into()),
+        ("build/gen.sh".into(), "apt-get upgrade\n".into()),
+        ("x.tmp.sh".into(), "apt-get upgrade\n".into()),
+        (".hidden/h.sh".into(), "apt-get upgrade\n".into()),
+        (".git/hooks/pre-push.sh".into(), "apt-get upgrade\n".into()),
+    ];
+    for i in 0..150 {
+        files.push((format!("pad{}/p{i}.txt", i % 9), "nothing\n".into()));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = repo(&refs);
+    let (one, summary, _) = lint(&dir, &["--threads", "1"]);
+    let mut found: Vec<&str> = one.iter().map(|r| r.0.as_str()).collect();
+    found.sort_unstable();
+    assert_eq!(found, [".hidden/h.sh", "svc1/kept.sh"]);
+    assert_eq!(summary.scanned, 2);
+    for _ in 0..5 {
+        let (many, again, _) = lint(&dir, &["--threads", "4"]);
+        assert_eq!((many, again.scanned), (one.clone(), summary.scanned));
+    }
+}
+
+#[test]
 fn output_is_identical_whatever_the_thread_count() {
     let mut files: Vec<(String, String)> = vec![("raci.yaml".into(), OWNER.into())];
     for i in 0..300 {

@@ -69,6 +69,26 @@ fn verbose_lists_packs_and_files_on_stderr() {
     assert_eq!(run.status.code(), Some(0));
 }
 
+#[test]
+fn verbose_lists_every_pack_even_one_no_file_names() {
+    // Only Sysbee is named: the cegedim.cloud pack is not parsed, but is still in force.
+    let run = raci_lint()
+        .args(["-v", "fixtures/headline/sysbee-os-patching"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let packs: Vec<&str> = stderr.lines().filter(|l| l.starts_with("pack: ")).collect();
+    assert_eq!(
+        packs,
+        [
+            "pack: cegedim-cloud (rules/cegedim-cloud.yaml)",
+            "pack: sysbee (rules/sysbee.yaml)"
+        ],
+        "{stderr}"
+    );
+    assert_eq!(run.status.code(), Some(1));
+}
+
 #[cfg(unix)]
 #[test]
 fn output_file_is_an_ordinary_readable_file() {

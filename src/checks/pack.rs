@@ -293,7 +293,7 @@ mod tests {
     fn builtin_patterns_compile_as_the_scanner_runs_them() {
         use super::REGEX_SIZE_LIMIT;
         use crate::evidence::rules::{scanner_form, states};
-        for text in crate::load::pack::BUILTIN.iter().map(|(_, t)| *t) {
+        for text in crate::load::pack::BUILTIN.iter().map(|(_, _, t)| *t) {
             let source = crate::source::SourceFile::new("builtin.yaml", text);
             let (pack, _) = crate::load::pack::load(&source, crate::model::PackOrigin::Builtin);
             for rule in pack.unwrap().activities.iter().flat_map(|a| &a.evidence) {

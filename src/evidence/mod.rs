@@ -222,7 +222,7 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         overlay,
     } = *plan;
     let cwd = std::env::current_dir().unwrap_or_default();
-    let compiled = compile(owners, threads);
+    let compiled = compile(owners, threads, plan.files.len());
     let scopes = Scopes::new(owners, &compiled);
     let scan_one = |file: &ScanFile| {
         let absolute = paths::absolute(&cwd, &file.path);
@@ -285,17 +285,17 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
     outcome
 }
 
-/// The rules of every pack the owners use, compiled once per pack.
+/// The rules of every pack the owners use, compiled once per pack, for a scan of `files` files.
 /// In parallel: a pack's rules take a few milliseconds, most of a small
 /// repository's scan.
-fn compile(owners: &[Resolved], threads: usize) -> HashMap<String, PackRules> {
+fn compile(owners: &[Resolved], threads: usize, files: usize) -> HashMap<String, PackRules> {
     let mut packs: Vec<&std::sync::Arc<crate::model::Pack>> = Vec::new();
     for resolved in owners {
         if !packs.iter().any(|p| p.id() == resolved.pack.id()) {
             packs.push(&resolved.pack);
         }
     }
-    let compiled = par::map_costly(&packs, threads, |pack| PackRules::compile(pack));
+    let compiled = par::map_costly(&packs, threads, |pack| PackRules::compile_for(pack, files));
     packs
         .iter()
         .map(|p| p.id().to_owned())
@@ -352,7 +352,7 @@ pub fn check_document(
     max_file_size: u64,
     max_findings: usize,
 ) -> Vec<Finding> {
-    let compiled = compile(owners, 1);
+    let compiled = compile(owners, 1, 1);
     let scopes = Scopes::new(owners, &compiled);
     // Scopes are keyed by normalised folders: an editor's path may be spelt `/repo//infra/x`.
     let path = paths::absolute(Path::new("/"), doc.path);

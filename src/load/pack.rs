@@ -16,13 +16,20 @@ use crate::model::{
 };
 use crate::source::{SourceFile, Sp};
 
-/// The built-in packs, compiled in: (file name, text).
-pub const BUILTIN: &[(&str, &str)] = &[
+/// The built-in packs, compiled in: (provider id, file name, text). The id is known before the
+/// text is parsed, so that a run parses only the packs its ownership files name; a test keeps it
+/// equal to the pack's `provider.id`.
+pub const BUILTIN: &[(&str, &str, &str)] = &[
     (
+        "cegedim-cloud",
         "rules/cegedim-cloud.yaml",
         include_str!("../../rules/cegedim-cloud.yaml"),
     ),
-    ("rules/sysbee.yaml", include_str!("../../rules/sysbee.yaml")),
+    (
+        "sysbee",
+        "rules/sysbee.yaml",
+        include_str!("../../rules/sysbee.yaml"),
+    ),
 ];
 
 #[derive(Deserialize)]

@@ -8,6 +8,7 @@ use super::{FileKind, pack, read};
 use crate::checks;
 use crate::diag::kinds::{IoError, OutsideRepository, PackFinding, PackProblem};
 use crate::diag::{Finding, Severity, Sink};
+use crate::model::pack::Deferred;
 use crate::model::{Pack, PackOrigin, Packs};
 use crate::paths;
 use crate::source::SourceFile;
@@ -38,7 +39,7 @@ pub fn builtin() -> (Vec<Pack>, Vec<Finding>) {
 fn builtin_packs(checked: bool) -> (Vec<Pack>, Vec<Finding>) {
     let mut packs = Vec::new();
     let mut findings = Vec::new();
-    let loaded = crate::par::map_costly(pack::BUILTIN, pack::BUILTIN.len(), |(name, text)| {
+    let loaded = crate::par::map_costly(pack::BUILTIN, pack::BUILTIN.len(), |(_, name, text)| {
         let source = SourceFile::new(*name, *text);
         if checked {
             load_one(&source, PackOrigin::Builtin)
@@ -69,11 +70,40 @@ pub fn load_confined(user: &[PathBuf], confined: usize, root: &Path) -> (Packs, 
         .filter(|f| f.severity == Severity::Error)
         .collect();
     for pack in builtin {
-        packs.by_id.insert(pack.id().to_owned(), Arc::new(pack));
+        packs.insert(Arc::new(pack));
     }
+    add_user_packs(&mut packs, user, confined, root, &mut findings);
+    (packs, findings)
+}
 
+/// [`load_confined`] for a check run: a built-in pack is parsed only when something asks for
+/// its provider, which is what most of a small repository's run was. The test suite keeps the
+/// built-in packs free of errors (`builtin_packs_have_no_error_and_only_the_documented_warning`);
+/// one that failed to parse would be an unknown provider.
+pub fn load_for_run(user: &[PathBuf], confined: usize, root: &Path) -> (Packs, Vec<Finding>) {
+    let mut packs = Packs::default();
+    for (id, path, text) in pack::BUILTIN {
+        packs.defer(id, Deferred::new(path, text, parse_builtin));
+    }
+    let mut findings = Vec::new();
+    add_user_packs(&mut packs, user, confined, root, &mut findings);
+    (packs, findings)
+}
+
+fn parse_builtin(path: &'static str, text: &'static str) -> Option<Pack> {
+    pack::load(&SourceFile::new(path, text), PackOrigin::Builtin).0
+}
+
+/// Loads the user's packs into `packs`, each replacing a built-in pack of the same provider.
+fn add_user_packs(
+    packs: &mut Packs,
+    user: &[PathBuf],
+    confined: usize,
+    root: &Path,
+    findings: &mut Vec<Finding>,
+) {
     let mut user_ids = std::collections::BTreeSet::new();
-    for file in user_pack_files(user, confined, root, &mut findings) {
+    for file in user_pack_files(user, confined, root, findings) {
         let shown = paths::display(&file);
         let source = match read::from_disk(&file, &shown, FileKind::Pack) {
             Ok(source) => source,
@@ -104,10 +134,7 @@ pub fn load_confined(user: &[PathBuf], confined: usize, root: &Path) -> (Packs, 
             );
             continue;
         }
-        if packs
-            .get(&id)
-            .is_some_and(|p| p.origin == PackOrigin::Builtin)
-        {
+        if packs.is_builtin(&id) {
             findings.push(
                 PackFinding {
                     problem: PackProblem::ReplacesBuiltin(&id),
@@ -119,9 +146,8 @@ pub fn load_confined(user: &[PathBuf], confined: usize, root: &Path) -> (Packs, 
             );
         }
         packs.broken.remove(&id);
-        packs.by_id.insert(id, Arc::new(pack));
+        packs.insert(Arc::new(pack));
     }
-    (packs, findings)
 }
 
 /// The provider id of a pack that failed to load, if its YAML is readable that far, so that

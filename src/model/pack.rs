@@ -1,7 +1,7 @@
 //! Rule packs: one provider's matrix of activities, as loaded and validated.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::{Role, RoleSet};
 use crate::source::{SourceFile, Sp};
@@ -170,17 +170,99 @@ impl Pack {
 /// The packs in force for a run, by provider id.
 #[derive(Clone, Debug, Default)]
 pub struct Packs {
+    /// The packs parsed so far. A provider id is here or in `deferred`, never in both.
     pub by_id: BTreeMap<String, Arc<Pack>>,
     /// Providers whose user pack had errors: files naming them are told so.
     pub broken: BTreeSet<String>,
+    /// Built-in packs parsed only when first asked for: a run parses the packs its ownership
+    /// files name, not every built-in one (on a small repository, parsing was most of the run).
+    deferred: BTreeMap<String, Deferred>,
+}
+
+/// A built-in pack, parsed the first time it is asked for.
+#[derive(Clone, Debug)]
+pub struct Deferred {
+    path: &'static str,
+    text: &'static str,
+    parse: fn(&'static str, &'static str) -> Option<Pack>,
+    pack: OnceLock<Option<Arc<Pack>>>,
+}
+
+impl Deferred {
+    /// `parse` turns (file name, text) into the pack; `None` when it has an error.
+    pub fn new(
+        path: &'static str,
+        text: &'static str,
+        parse: fn(&'static str, &'static str) -> Option<Pack>,
+    ) -> Self {
+        Deferred {
+            path,
+            text,
+            parse,
+            pack: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> Option<&Arc<Pack>> {
+        self.pack
+            .get_or_init(|| (self.parse)(self.path, self.text).map(Arc::new))
+            .as_ref()
+    }
 }
 
 impl Packs {
     pub fn get(&self, id: &str) -> Option<&Arc<Pack>> {
-        self.by_id.get(id)
+        self.by_id
+            .get(id)
+            .or_else(|| self.deferred.get(id).and_then(Deferred::get))
     }
 
+    /// Every provider id, parsed or not, in order.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.by_id.keys().map(String::as_str)
+        let mut ids: Vec<&str> = self
+            .by_id
+            .keys()
+            .chain(self.deferred.keys())
+            .map(String::as_str)
+            .collect();
+        ids.sort_unstable();
+        ids.into_iter()
+    }
+
+    /// Every pack as `id (file)`, parsed or not, in id order.
+    pub fn listing(&self) -> Vec<String> {
+        let mut shown: Vec<(&str, &str)> = self
+            .by_id
+            .iter()
+            .map(|(id, p)| (id.as_str(), p.source.path.as_str()))
+            .chain(self.deferred.iter().map(|(id, d)| (id.as_str(), d.path)))
+            .collect();
+        shown.sort_unstable();
+        shown
+            .into_iter()
+            .map(|(id, path)| format!("{id} ({path})"))
+            .collect()
+    }
+
+    /// Whether `id` is a built-in provider's, parsed or not.
+    pub fn is_builtin(&self, id: &str) -> bool {
+        self.deferred.contains_key(id)
+            || self
+                .by_id
+                .get(id)
+                .is_some_and(|p| p.origin == PackOrigin::Builtin)
+    }
+
+    /// Adds a built-in pack to parse when first asked for.
+    pub fn defer(&mut self, id: &str, pack: Deferred) {
+        self.by_id.remove(id);
+        self.deferred.insert(id.to_owned(), pack);
+    }
+
+    /// Puts `pack` in force for its provider, in place of any other.
+    pub fn insert(&mut self, pack: Arc<Pack>) {
+        let id = pack.id().to_owned();
+        self.deferred.remove(&id);
+        self.by_id.insert(id, pack);
     }
 }

@@ -65,9 +65,7 @@ pub fn builtin_packs() -> raci_lint::model::Packs {
     let (builtin, _) = raci_lint::load::registry::builtin();
     let mut packs = raci_lint::model::Packs::default();
     for pack in builtin {
-        packs
-            .by_id
-            .insert(pack.id().to_owned(), std::sync::Arc::new(pack));
+        packs.insert(std::sync::Arc::new(pack));
     }
     packs
 }
