@@ -177,6 +177,31 @@ struct Found {
     findings: Vec<Finding>,
 }
 
+impl Found {
+    /// Adds what another walker thread found; a file both found keeps the first path.
+    fn absorb(&mut self, other: Found) {
+        self.named_unchecked.extend(other.named_unchecked);
+        for (key, path) in other.ownership {
+            self.ownership.entry(key).or_insert(path);
+        }
+        self.others.extend(other.others);
+        self.skipped.extend(other.skipped);
+        self.findings.extend(other.findings);
+    }
+}
+
+/// One walker thread's [`Found`], added to the shared one when the thread is done with it.
+struct Merged<'a> {
+    found: Found,
+    into: &'a Mutex<Found>,
+}
+
+impl Drop for Merged<'_> {
+    fn drop(&mut self) {
+        lock(self.into).absorb(std::mem::take(&mut self.found));
+    }
+}
+
 /// Fewer entries than this under the PATHs (see [`fewer_entries_than`]): a run on one thread.
 pub const SMALL_TREE: usize = 128;
 
@@ -206,19 +231,19 @@ pub fn fewer_entries_than(roots: &[PathBuf], limit: usize) -> bool {
 }
 
 pub fn discover(walk: &Walk<'_>) -> Discovery {
-    let found = Mutex::new(Found::default());
+    let mut found = Found::default();
     for (index, root) in walk.roots.iter().enumerate() {
         let meta = match std::fs::metadata(root) {
             Ok(meta) => meta,
             Err(e) => {
-                lock(&found).findings.push(io_error(root, e.to_string()));
+                found.findings.push(io_error(root, e.to_string()));
                 continue;
             }
         };
         if meta.is_dir() {
-            walk_root(root, index, walk, &found);
+            walk_root(root, index, walk, &mut found);
         } else if is_ownership_name(walk.ownership, root, walk.repo_root) {
-            insert(&mut lock(&found).ownership, root);
+            insert(&mut found.ownership, root);
         } else if walk.keep_others {
             // A named infrastructure file: scanned for evidence, not parsed as an ownership file.
             let file = ScanFile {
@@ -226,12 +251,11 @@ pub fn discover(walk: &Walk<'_>) -> Discovery {
                 root: index,
                 regular: false,
             };
-            lock(&found).others.push(file);
+            found.others.push(file);
         } else {
-            lock(&found).named_unchecked.push(paths::display(root));
+            found.named_unchecked.push(paths::display(root));
         }
     }
-    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut findings = found.findings;
     findings.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.message.cmp(&b.message)));
     Discovery {
@@ -318,13 +342,26 @@ struct Ignores {
     /// Read far more often than written: every walked entry asks for its folder's chain.
     /// Keyed by the folder's bytes: hashing a `Path` goes component by component, which showed
     /// in the walk's profile.
-    chains:
-        std::sync::RwLock<std::collections::HashMap<std::ffi::OsString, Arc<Vec<Arc<Gitignore>>>>>,
+    chains: std::sync::RwLock<std::collections::HashMap<std::ffi::OsString, Chain>>,
     problems: Mutex<Vec<Finding>>,
+    /// Which walk this is, for [`LAST_CHAIN`].
+    id: u64,
+}
+
+/// A chain of ignore files, outermost last.
+type Chain = Arc<Vec<Arc<Gitignore>>>;
+
+thread_local! {
+    /// This thread's last folder asked about, with its chain, and the [`Ignores`] it came from.
+    /// The walker filters a folder's entries one after another on one thread, so most entries
+    /// ask for the folder the one before asked for: no lock, no hash, no shared counter.
+    static LAST_CHAIN: std::cell::RefCell<Option<(u64, PathBuf, Chain)>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 impl Ignores {
     fn new(root: &Path) -> Option<Ignores> {
+        static WALKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let root = std::fs::canonicalize(root).ok()?;
         let repo = root
             .ancestors()
@@ -335,6 +372,7 @@ impl Ignores {
             repo,
             chains: std::sync::RwLock::default(),
             problems: Mutex::default(),
+            id: WALKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -343,18 +381,25 @@ impl Ignores {
         let Some(dir) = path.parent() else {
             return false;
         };
-        if !dir.starts_with(&self.top) {
-            return false;
-        }
-        let chain = self.chain(dir);
-        if chain.is_empty() {
-            return false;
-        }
-        chain
-            .iter()
-            .map(|m| m.matched(path, is_dir))
-            .find(|m| !m.is_none())
-            .is_some_and(|m| m.is_ignore())
+        LAST_CHAIN.with_borrow_mut(|last| {
+            let hit = matches!(last, Some((id, folder, _))
+                if *id == self.id && folder.as_os_str() == dir.as_os_str());
+            if !hit {
+                let chain = if dir.starts_with(&self.top) {
+                    self.chain(dir)
+                } else {
+                    Chain::default()
+                };
+                *last = Some((self.id, dir.to_path_buf(), chain));
+            }
+            last.as_ref().is_some_and(|(_, _, chain)| {
+                chain
+                    .iter()
+                    .map(|m| m.matched(path, is_dir))
+                    .find(|m| !m.is_none())
+                    .is_some_and(|m| m.is_ignore())
+            })
+        })
     }
 
     /// Whether `path` or a folder on the way to it from the top is ignored.
@@ -367,7 +412,7 @@ impl Ignores {
                 .any(|dir| self.ignored(dir, true))
     }
 
-    fn chain(&self, dir: &Path) -> Arc<Vec<Arc<Gitignore>>> {
+    fn chain(&self, dir: &Path) -> Chain {
         if let Some(chain) = self
             .chains
             .read()
@@ -437,7 +482,7 @@ impl Ignores {
     }
 }
 
-fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &Mutex<Found>) {
+fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &mut Found) {
     let canonical_root = std::fs::canonicalize(root).ok();
     let canonical_root = canonical_root.as_deref();
     let ignores = Arc::new(Ignores::new(root));
@@ -474,16 +519,24 @@ fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &Mutex<Found>) {
             classify(root, canonical_root, index, walk, entry, found);
         }
     } else {
+        let shared = Mutex::new(std::mem::take(found));
         walker.build_parallel().run(|| {
+            // Each walker thread sorts files into its own lists, merged when it ends: a lock
+            // per file had the threads wait on each other.
+            let mut mine = Merged {
+                found: Found::default(),
+                into: &shared,
+            };
             Box::new(move |entry| {
-                classify(root, canonical_root, index, walk, entry, found);
+                classify(root, canonical_root, index, walk, entry, &mut mine.found);
                 ignore::WalkState::Continue
             })
         });
+        *found = shared.into_inner().unwrap_or_else(|e| e.into_inner());
     }
     if let Some(ignores) = ignores.as_ref() {
         let problems = std::mem::take(&mut *lock(&ignores.problems));
-        lock(found).findings.extend(problems);
+        found.findings.extend(problems);
     }
 }
 
@@ -493,7 +546,7 @@ fn classify(
     index: usize,
     walk: &Walk<'_>,
     entry: Result<ignore::DirEntry, ignore::Error>,
-    found: &Mutex<Found>,
+    found: &mut Found,
 ) {
     let entry = match entry {
         Ok(entry) => entry,
@@ -502,7 +555,7 @@ fn classify(
                 ignore::Error::WithPath { path, .. } => path.clone(),
                 _ => root.to_path_buf(),
             };
-            lock(found).findings.push(io_error(&at, e.to_string()));
+            found.findings.push(io_error(&at, e.to_string()));
             return;
         }
     };
@@ -519,16 +572,16 @@ fn classify(
     if walk.ownership.is_match(rel) {
         if escapes {
             let e = unreadable(path, Unreadable::LinkOutOfPath);
-            lock(found).findings.push(e);
+            found.findings.push(e);
         } else if is_dir {
             // Named like an ownership file but not one: say so rather than skip it silently.
             let e = unreadable(path, Unreadable::FolderNamedLikeOwnershipFile);
-            lock(found).findings.push(e);
+            found.findings.push(e);
         } else {
-            insert(&mut lock(found).ownership, path);
+            insert(&mut found.ownership, path);
         }
     } else if walk.keep_others && escapes {
-        lock(found)
+        found
             .skipped
             .push((paths::display(path), "link out of the PATH"));
     } else if walk.keep_others && !is_dir {
@@ -538,6 +591,6 @@ fn classify(
             root: index,
             regular,
         };
-        lock(found).others.push(file);
+        found.others.push(file);
     }
 }
