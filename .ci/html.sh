@@ -11,8 +11,9 @@ if ! command -v chromium >/dev/null || ! command -v pdftotext >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null
 fi
-cargo build --locked --quiet
-bin=target/debug/raci-lint
+# .ci/run hands in the binary `cargo test` built (RACI_LINT_BIN); run alone, this builds it.
+bin="${RACI_LINT_BIN:-target/debug/raci-lint}"
+[[ -n "${RACI_LINT_BIN:-}" ]] || cargo build --locked --quiet
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
