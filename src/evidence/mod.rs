@@ -461,7 +461,7 @@ fn scan_file(
     max: u64,
     max_findings: usize,
 ) -> FileResult {
-    let too_large = || FileResult::Skipped(file.shown().to_owned(), SkipReason::TooLarge);
+    let skipped = |why| FileResult::Skipped(file.shown().to_owned(), why);
     let failed = |e: std::io::Error| {
         FileResult::Failed(
             IoError {
@@ -480,12 +480,9 @@ fn scan_file(
             if !file.regular {
                 match std::fs::metadata(file.path) {
                     Ok(meta) if !meta.is_file() => {
-                        return FileResult::Skipped(
-                            file.shown().to_owned(),
-                            SkipReason::NotRegular,
-                        );
+                        return skipped(SkipReason::NotRegular);
                     }
-                    Ok(meta) if meta.len() > max => return too_large(),
+                    Ok(meta) if meta.len() > max => return skipped(SkipReason::TooLarge),
                     Ok(_) => {}
                     Err(e) => return failed(e),
                 }
@@ -500,10 +497,10 @@ fn scan_file(
         }
     };
     if bytes.len() as u64 > max {
-        return too_large();
+        return skipped(SkipReason::TooLarge);
     }
     if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_PROBE)]).is_some() {
-        return FileResult::Skipped(file.shown().to_owned(), SkipReason::Binary);
+        return skipped(SkipReason::Binary);
     }
     let has_allows = allow::mentioned(bytes);
     let (candidates, places) = owner.rules.candidates_and_hits(bytes, rules);
@@ -587,7 +584,7 @@ fn scan_file(
     })();
     if searched.is_err() {
         // Input crafted against a pack's patterns: skipped with its reason, never a long search.
-        return FileResult::Skipped(file.shown().to_owned(), SkipReason::TooCostly);
+        return skipped(SkipReason::TooCostly);
     }
     let hits = hits.into_sorted_vec();
     if hits.is_empty() && waived_hits.is_empty() && allows.is_empty() {
