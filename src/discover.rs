@@ -205,11 +205,16 @@ impl Drop for Merged<'_> {
 /// Fewer entries than this under the PATHs (see [`fewer_entries_than`]): a run on one thread.
 pub const SMALL_TREE: usize = 128;
 
-/// Whether the folders among `roots` hold fewer than `limit` entries in all, counted without
-/// following links or reading ignore files and without `.git`, reading at most `limit` entries.
+/// Whether the PATHs `roots` and what their folders hold are fewer than `limit` entries in all,
+/// counted without following links or reading ignore files and without `.git`, reading at most
+/// `limit` entries.
 /// Only how many threads to start depends on it, never what is found.
 pub fn fewer_entries_than(roots: &[PathBuf], limit: usize) -> bool {
-    let mut left = limit;
+    // Each PATH is an entry too: `raci-lint $(git ls-files)` names thousands of files.
+    if roots.len() >= limit {
+        return false;
+    }
+    let mut left = limit - 1 - roots.len();
     let mut folders: Vec<PathBuf> = roots.to_vec();
     while let Some(folder) = folders.pop() {
         // Not a folder (a file, a FIFO: `O_DIRECTORY` does not open it), or unreadable: the
@@ -282,6 +287,37 @@ pub fn discover(walk: &Walk<'_>) -> Discovery {
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A worker that panicked is re-raised by the walker; the data is still whole.
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What a walk error is about and what went wrong, the same from either walker: the parallel
+/// one puts the path under the depth, the sequential one outside it and wraps walkdir's error,
+/// whose text repeats the path. The innermost path, and the innermost I/O error's text.
+fn walk_error(e: &ignore::Error, root: &Path) -> (PathBuf, String) {
+    let mut path = None;
+    let mut inner = e;
+    loop {
+        match inner {
+            ignore::Error::WithPath { path: p, err } => {
+                path = Some(p.clone());
+                inner = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                inner = err;
+            }
+            _ => break,
+        }
+    }
+    let why = match inner {
+        ignore::Error::Io(io) => {
+            let mut cause: &(dyn std::error::Error + 'static) = io;
+            while let Some(next) = cause.source() {
+                cause = next;
+            }
+            cause.to_string()
+        }
+        other => other.to_string(),
+    };
+    (path.unwrap_or_else(|| root.to_path_buf()), why)
 }
 
 fn io_error(path: &Path, error: String) -> Finding {
@@ -551,11 +587,8 @@ fn classify(
     let entry = match entry {
         Ok(entry) => entry,
         Err(e) => {
-            let at = match &e {
-                ignore::Error::WithPath { path, .. } => path.clone(),
-                _ => root.to_path_buf(),
-            };
-            found.findings.push(io_error(&at, e.to_string()));
+            let (at, why) = walk_error(&e, root);
+            found.findings.push(io_error(&at, why));
             return;
         }
     };
@@ -592,5 +625,69 @@ fn classify(
             regular,
         };
         found.others.push(file);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// walkdir's error as the sequential walker wraps it: its text names the path again, its
+    /// source is the operating system's error.
+    #[derive(Debug)]
+    struct Walkdir(std::io::Error);
+
+    impl std::fmt::Display for Walkdir {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "IO error for operation on ./secret: {}", self.0)
+        }
+    }
+
+    impl std::error::Error for Walkdir {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn an_unreadable_folder_reads_the_same_from_either_walker() {
+        let denied = || std::io::Error::from_raw_os_error(13);
+        // The parallel walker: the path under the depth.
+        let parallel = ignore::Error::WithDepth {
+            depth: 1,
+            err: Box::new(ignore::Error::WithPath {
+                path: PathBuf::from("./secret"),
+                err: Box::new(ignore::Error::Io(denied())),
+            }),
+        };
+        // The sequential walker: the path outside, walkdir's error inside.
+        let sequential = ignore::Error::WithPath {
+            path: PathBuf::from("./secret"),
+            err: Box::new(ignore::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                Walkdir(denied()),
+            ))),
+        };
+        let root = Path::new(".");
+        let expected = (PathBuf::from("./secret"), denied().to_string());
+        assert_eq!(walk_error(&parallel, root), expected);
+        assert_eq!(walk_error(&sequential, root), expected);
+        // No path at all: the walked PATH.
+        let bare = ignore::Error::Io(denied());
+        assert_eq!(walk_error(&bare, root).0, PathBuf::from("."));
+    }
+
+    #[test]
+    fn each_path_counts_as_an_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = (0..3).map(|i| dir.path().join(format!("f{i}"))).collect();
+        for f in &files {
+            std::fs::write(f, "x").unwrap();
+        }
+        assert!(fewer_entries_than(&files, 4));
+        assert!(!fewer_entries_than(&files, 3));
+        // The folder itself, then its three files.
+        assert!(fewer_entries_than(&[dir.path().to_path_buf()], 5));
+        assert!(!fewer_entries_than(&[dir.path().to_path_buf()], 4));
     }
 }

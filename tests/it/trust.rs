@@ -881,3 +881,67 @@ fn a_folder_below_the_root_is_judged_as_the_whole_repository_judges_it() {
     let ignored = json(&raci(&dir.path().join("legacy/sub"), &["--format", "json"]));
     assert!(evidence(&ignored).is_empty(), "{ignored}");
 }
+
+/// An unreadable folder is one `io-error` at that folder, the same on one thread and on many,
+/// in a small tree and a large one (the walk differs: sequential or parallel). Needs a user
+/// the folder is closed to: run as root (as CI is), the test drops to `nobody` with `setpriv`;
+/// without root or setpriv it checks nothing, as root can read any folder.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_is_one_io_error_whatever_the_walk() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| text(&o.stdout).trim() == "0");
+    let setpriv = Command::new("setpriv").arg("--version").output().is_ok();
+    if !root || !setpriv {
+        return;
+    }
+    let open = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let dir = repo(&[
+        ("raci.yaml", CLAIM.as_bytes()),
+        ("ok/up.sh", b"apt-get -y dist-upgrade\n"),
+    ]);
+    // The binary, where `nobody` may run it.
+    let bin = dir.path().join("raci-lint-bin");
+    std::fs::copy(env!("CARGO_BIN_EXE_raci-lint"), &bin).unwrap();
+    std::fs::create_dir(dir.path().join("secret")).unwrap();
+    let run = |threads: &str| {
+        let out = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin)
+            .args(["--format", "concise", "--threads", threads, "."])
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        text(&out.stdout)
+            .lines()
+            .filter(|l| l.contains("io-error"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let expected =
+        ["secret: error[io-error] cannot read `secret`: Permission denied (os error 13)"];
+    for size in [0, 200] {
+        for i in 0..size {
+            std::fs::write(dir.path().join(format!("ok/f{i}.txt")), "x\n").unwrap();
+        }
+        for path in [dir.path(), &dir.path().join("ok"), &dir.path().join(".git")] {
+            open(path, 0o755);
+        }
+        for entry in std::fs::read_dir(dir.path().join("ok")).unwrap() {
+            open(&entry.unwrap().path(), 0o644);
+        }
+        open(&dir.path().join("raci.yaml"), 0o644);
+        open(&bin, 0o755);
+        open(&dir.path().join("secret"), 0o000);
+        for threads in ["1", "2"] {
+            assert_eq!(run(threads), expected, "{size} files, {threads} threads");
+        }
+        open(&dir.path().join("secret"), 0o755);
+    }
+}
