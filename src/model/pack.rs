@@ -217,28 +217,26 @@ impl Packs {
             .or_else(|| self.deferred.get(id).and_then(Deferred::get))
     }
 
-    /// Every provider id, parsed or not, in order.
-    pub fn ids(&self) -> impl Iterator<Item = &str> {
-        let mut ids: Vec<&str> = self
-            .by_id
-            .keys()
-            .chain(self.deferred.keys())
-            .map(String::as_str)
-            .collect();
-        ids.sort_unstable();
-        ids.into_iter()
-    }
-
-    /// Every pack as `id (file)`, parsed or not, in id order.
-    pub fn listing(&self) -> Vec<String> {
-        let mut shown: Vec<(&str, &str)> = self
+    /// Every pack as (provider id, file), parsed or not, in id order.
+    fn entries(&self) -> Vec<(&str, &str)> {
+        let mut entries: Vec<(&str, &str)> = self
             .by_id
             .iter()
             .map(|(id, p)| (id.as_str(), p.source.path.as_str()))
             .chain(self.deferred.iter().map(|(id, d)| (id.as_str(), d.path)))
             .collect();
-        shown.sort_unstable();
-        shown
+        entries.sort_unstable();
+        entries
+    }
+
+    /// Every provider id, parsed or not, in order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.entries().into_iter().map(|(id, _)| id)
+    }
+
+    /// Every pack as `id (file)`, parsed or not, in id order.
+    pub fn listing(&self) -> Vec<String> {
+        self.entries()
             .into_iter()
             .map(|(id, path)| format!("{id} ({path})"))
             .collect()
