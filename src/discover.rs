@@ -525,7 +525,8 @@ fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &mut Found) {
     let filter = Arc::clone(&ignores);
     let owned_root = root.to_path_buf();
     let absolute = canonical_root.map(Path::to_path_buf);
-    let walker = ignore::WalkBuilder::new(root)
+    let mut walker = ignore::WalkBuilder::new(root);
+    walker
         .hidden(false)
         // Ignore files are read by `Ignores`, bounded and never through a link.
         .require_git(false)
@@ -547,8 +548,7 @@ fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &mut Found) {
                 }
                 _ => true,
             }
-        })
-        .to_owned();
+        });
     if walk.threads <= 1 {
         // On this thread: the parallel walker starts one of its own even for one.
         for entry in walker.build() {
