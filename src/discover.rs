@@ -75,7 +75,13 @@ pub struct Walk<'a> {
     /// The repository root: named files are judged by their path relative to it.
     pub repo_root: &'a Path,
     pub threads: usize,
+    /// Called by the walker thread that finds an ownership file, with its shown path and path,
+    /// as soon as it does: work on it need not wait for the walk to end.
+    pub on_ownership: Option<&'a FoundOwnership<'a>>,
 }
+
+/// What [`Walk::on_ownership`] calls: the ownership file's shown path, and its path.
+pub type FoundOwnership<'a> = dyn Fn(&str, &Path) + Sync + 'a;
 
 pub fn globset(globs: &[String]) -> Result<GlobSet, globset::Error> {
     let mut builder = GlobSetBuilder::new();
@@ -612,6 +618,9 @@ fn classify(
             found.findings.push(e);
         } else {
             insert(&mut found.ownership, path);
+            if let Some(found_one) = walk.on_ownership {
+                found_one(&paths::display(path), path);
+            }
         }
     } else if walk.keep_others && escapes {
         found

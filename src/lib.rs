@@ -177,6 +177,97 @@ pub fn check(settings: &Settings) -> Report {
 }
 
 /// One run over the files, with `overlay` standing in for the disk where it has a file.
+/// One ownership file loaded and checked, its findings capped to `max_findings`.
+struct OwnershipChecked {
+    resolved: Option<checks::Resolved>,
+    waivers: Option<checks::waivers::WaiverSet>,
+    findings: Vec<Finding>,
+    dropped: Vec<Dropped>,
+}
+
+fn check_ownership(
+    candidate: &discover::Candidate,
+    packs: &model::pack::Packs,
+    cwd: &std::path::Path,
+    max_findings: usize,
+) -> OwnershipChecked {
+    let folder = paths::absolute(cwd, candidate.path.parent().unwrap_or(&candidate.path));
+    let source = load::read::source(
+        &candidate.path,
+        &candidate.display,
+        candidate.contents.as_deref(),
+        load::FileKind::Ownership,
+    );
+    let checked = match source {
+        Ok(source) => document::ownership(&source, packs, &folder),
+        Err(finding) => document::Checked {
+            findings: vec![finding],
+            resolved: None,
+            waivers: None,
+        },
+    };
+    let mut dropped = Vec::new();
+    let findings = cap(checked.findings, max_findings, &mut dropped);
+    OwnershipChecked {
+        resolved: checked.resolved,
+        waivers: checked.waivers,
+        findings,
+        dropped,
+    }
+}
+
+/// Ownership files checked during the walk, at most this many: each result waits in memory
+/// until the walk ends (after it, they are checked a chunk at a time).
+const EARLY: usize = 1024;
+
+/// Ownership files checked during the walk, by shown path and path.
+type EarlyChecks = std::collections::HashMap<(String, std::path::PathBuf), OwnershipChecked>;
+
+/// What the walker threads did as they found ownership files: the files checked, by shown path
+/// and path, and the rules of their packs compiled. The same work as after the walk, done by
+/// threads that would otherwise wait at its end; nothing depends on which thread did it.
+#[derive(Default)]
+struct Early {
+    checked:
+        std::sync::Mutex<std::collections::HashMap<(String, std::path::PathBuf), OwnershipChecked>>,
+    started: std::sync::atomic::AtomicUsize,
+    rules: evidence::Precompiled,
+}
+
+impl Early {
+    fn check(
+        &self,
+        candidate: &discover::Candidate,
+        evidence: bool,
+        check: &dyn Fn(&discover::Candidate) -> OwnershipChecked,
+    ) {
+        if self
+            .started
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            >= EARLY
+        {
+            return;
+        }
+        let checked = check(candidate);
+        if evidence && let Some(resolved) = &checked.resolved {
+            self.rules.compile(&resolved.pack);
+        }
+        let key = (candidate.display.clone(), candidate.path.clone());
+        self.lock().insert(key, checked);
+    }
+
+    /// The result for `candidate`, when a walker thread checked the same file under the same
+    /// spelling.
+    fn take(&self, candidate: &discover::Candidate) -> Option<OwnershipChecked> {
+        let key = (candidate.display.clone(), candidate.path.clone());
+        self.lock().remove(&key)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, EarlyChecks> {
+        self.checked.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 fn run(settings: &Settings, overlay: &Overlay) -> Report {
     let mut sink = Sink::default();
     let mut report = Report::default();
@@ -221,11 +312,19 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     } else {
         settings.threads
     };
+    let mut overlay = overlay.clone();
+    if let Some(stdin) = stdin {
+        overlay
+            .entry(stdin.name.clone())
+            .or_insert_with(|| std::sync::Arc::clone(&stdin.bytes));
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let early = Early::default();
     // User packs load while the walk runs: neither needs the other. Built-in packs are parsed
     // when an ownership file first names their provider.
     let load_packs =
         || load::registry::load_for_run(&settings.packs, settings.config_packs, &settings.root);
-    let walk = || {
+    let walk = |on_ownership: Option<&discover::FoundOwnership<'_>>| {
         globs.as_ref().ok().map(|(ownership, exclude)| {
             discover::discover(&discover::Walk {
                 roots: &walked,
@@ -234,15 +333,34 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
                 keep_others: settings.evidence,
                 repo_root: &settings.root,
                 threads,
+                on_ownership,
             })
         })
     };
     let ((packs, pack_findings), found) = if settings.packs.is_empty() {
-        (load_packs(), walk())
+        let packs = load_packs();
+        // On several threads, each ownership file is checked by the walker thread that finds
+        // it, and its pack's rules compiled, while the others walk on.
+        let found = if threads > 1 {
+            let check = |display: &str, path: &std::path::Path| {
+                let candidate = discover::Candidate {
+                    display: display.to_owned(),
+                    path: path.to_path_buf(),
+                    contents: overlay.get(path).cloned(),
+                };
+                early.check(&candidate, settings.evidence, &|c| {
+                    check_ownership(c, &packs.0, &cwd, settings.max_findings)
+                });
+            };
+            walk(Some(&check))
+        } else {
+            walk(None)
+        };
+        (packs, found)
     } else {
         std::thread::scope(|scope| {
             let loading = scope.spawn(load_packs);
-            let found = walk();
+            let found = walk(None);
             let packs = loading
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
@@ -265,12 +383,6 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
             return finish(report, sink, settings, baseline.as_ref(), Vec::new());
         }
     };
-    let mut overlay = overlay.clone();
-    if let Some(stdin) = stdin {
-        overlay
-            .entry(stdin.name.clone())
-            .or_insert_with(|| std::sync::Arc::clone(&stdin.bytes));
-    }
     let named_file = |p: &std::path::Path| {
         (p.is_file() || is_stdin(p)) && !discover::is_ownership_name(&ownership, p, &settings.root)
     };
@@ -346,26 +458,10 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     sink.extend(found.findings);
 
     report.checked = found.ownership.iter().map(|c| c.display.clone()).collect();
-    let cwd = std::env::current_dir().unwrap_or_default();
     let check_one = |candidate: &discover::Candidate| {
-        let folder = paths::absolute(&cwd, candidate.path.parent().unwrap_or(&candidate.path));
-        let source = load::read::source(
-            &candidate.path,
-            &candidate.display,
-            candidate.contents.as_deref(),
-            load::FileKind::Ownership,
-        );
-        let checked = match source {
-            Ok(source) => document::ownership(&source, &packs, &folder),
-            Err(finding) => document::Checked {
-                findings: vec![finding],
-                resolved: None,
-                waivers: None,
-            },
-        };
-        let mut dropped = Vec::new();
-        let findings = cap(checked.findings, settings.max_findings, &mut dropped);
-        (checked.resolved, checked.waivers, findings, dropped)
+        early
+            .take(candidate)
+            .unwrap_or_else(|| check_ownership(candidate, &packs, &cwd, settings.max_findings))
     };
     let mut resolved = Vec::new();
     let mut waiver_sets = Vec::new();
@@ -373,11 +469,11 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     // In chunks, capped after each: thousands of ownership files with findings each keep no
     // more in memory than can be shown.
     for chunk in found.ownership.chunks(CHUNK) {
-        for (file, waivers, findings, lost) in par::map(chunk, threads, check_one) {
-            resolved.extend(file);
-            waiver_sets.extend(waivers);
-            sink.extend(findings);
-            dropped.extend(lost);
+        for checked in par::map(chunk, threads, check_one) {
+            resolved.extend(checked.resolved);
+            waiver_sets.extend(checked.waivers);
+            sink.extend(checked.findings);
+            dropped.extend(checked.dropped);
         }
         if sink.findings().len() > settings.max_findings {
             let kept = cap(sink.into_findings(), settings.max_findings, &mut dropped);
@@ -385,9 +481,9 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
             sink.extend(kept);
         }
     }
-    for (file, waivers, _, _) in par::map(&above, threads, check_one) {
-        resolved.extend(file);
-        waiver_sets.extend(waivers);
+    for checked in par::map(&above, threads, check_one) {
+        resolved.extend(checked.resolved);
+        waiver_sets.extend(checked.waivers);
     }
     let outside: std::collections::HashSet<&str> =
         above.iter().map(|c| c.display.as_str()).collect();
@@ -404,6 +500,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
             max_file_size: settings.max_file_size,
             max_findings: settings.max_findings,
             overlay: &overlay,
+            precompiled: Some(&early.rules),
         };
         let scan = evidence::scan(&plan, &mut trim);
         for path in &scan.uncovered {

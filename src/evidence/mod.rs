@@ -206,6 +206,8 @@ pub struct Plan<'a> {
     /// Files whose bytes do not come from the disk: standard input (`raci-lint -`), and the
     /// texts fixed so far by `--fix` or `--diff`.
     pub overlay: &'a crate::Overlay,
+    /// Pack rules compiled while the walk ran.
+    pub precompiled: Option<&'a Precompiled>,
 }
 
 /// Scans the plan's files for evidence against the resolved ownership files; `trim` keeps the
@@ -220,9 +222,10 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         max_file_size,
         max_findings,
         overlay,
+        precompiled: _,
     } = *plan;
     let cwd = std::env::current_dir().unwrap_or_default();
-    let compiled = compile(owners, threads, plan.files.len());
+    let compiled = compile(owners, threads, plan.files.len(), plan.precompiled);
     let scopes = Scopes::new(owners, &compiled);
     let scan_one = |file: &ScanFile| {
         let absolute = paths::absolute(&cwd, &file.path);
@@ -261,7 +264,7 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
             outcome.fixable.extend(fixable);
             match result {
                 FileResult::Skipped(display, reason) => outcome.skipped.push((display, reason)),
-                FileResult::Failed(finding) => outcome.findings.push(finding),
+                FileResult::Failed(finding) => outcome.findings.push(*finding),
                 FileResult::Uncovered(display) => outcome.uncovered.push(display),
                 FileResult::Scanned {
                     findings,
@@ -285,22 +288,59 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
     outcome
 }
 
-/// The rules of every pack the owners use, compiled once per pack, for a scan of `files` files.
-/// In parallel: a pack's rules take a few milliseconds, most of a small
-/// repository's scan.
-fn compile(owners: &[Resolved], threads: usize, files: usize) -> HashMap<String, PackRules> {
+/// The rules of every pack the owners use, compiled once per pack, for a scan of `files` files:
+/// taken from `ready` when compiled there beforehand. In parallel: a pack's rules take a few
+/// milliseconds, most of a small repository's scan.
+fn compile(
+    owners: &[Resolved],
+    threads: usize,
+    files: usize,
+    ready: Option<&Precompiled>,
+) -> HashMap<String, PackRules> {
+    let mut compiled = HashMap::new();
     let mut packs: Vec<&std::sync::Arc<crate::model::Pack>> = Vec::new();
     for resolved in owners {
-        if !packs.iter().any(|p| p.id() == resolved.pack.id()) {
-            packs.push(&resolved.pack);
+        let id = resolved.pack.id();
+        if compiled.contains_key(id) || packs.iter().any(|p| p.id() == id) {
+            continue;
+        }
+        match ready.and_then(|r| r.take(id)) {
+            Some(rules) => {
+                compiled.insert(id.to_owned(), rules);
+            }
+            None => packs.push(&resolved.pack),
         }
     }
-    let compiled = par::map_costly(&packs, threads, |pack| PackRules::compile_for(pack, files));
-    packs
-        .iter()
-        .map(|p| p.id().to_owned())
-        .zip(compiled)
-        .collect()
+    let fresh = par::map_costly(&packs, threads, |pack| PackRules::compile_for(pack, files));
+    compiled.extend(packs.iter().map(|p| p.id().to_owned()).zip(fresh));
+    compiled
+}
+
+/// Pack rules compiled before the scan, by pack id: a walker thread compiles a pack's rules as
+/// soon as an ownership file it found names the pack, while the other threads walk on, rather
+/// than every thread but one waiting for them between the walk and the scan.
+#[derive(Default)]
+pub struct Precompiled(std::sync::Mutex<HashMap<String, Option<PackRules>>>);
+
+impl Precompiled {
+    /// Compiles `pack`'s rules unless a thread already has or is doing so. For a tree large
+    /// enough to walk on several threads: the literal automaton is a DFA, and the set of the
+    /// pack's command rules is built now rather than by the first file that needs it.
+    pub fn compile(&self, pack: &std::sync::Arc<crate::model::Pack>) {
+        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match lock().entry(pack.id().to_owned()) {
+            std::collections::hash_map::Entry::Occupied(_) => return,
+            std::collections::hash_map::Entry::Vacant(v) => v.insert(None),
+        };
+        let rules = PackRules::compile(pack);
+        rules.prepare();
+        lock().insert(pack.id().to_owned(), Some(rules));
+    }
+
+    fn take(&self, id: &str) -> Option<PackRules> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        map.get_mut(id).and_then(Option::take)
+    }
 }
 
 /// One file judged against its owner: the rules whose globs cover `rel` (none: the file is not
@@ -352,7 +392,7 @@ pub fn check_document(
     max_file_size: u64,
     max_findings: usize,
 ) -> Vec<Finding> {
-    let compiled = compile(owners, 1, 1);
+    let compiled = compile(owners, 1, 1, None);
     let scopes = Scopes::new(owners, &compiled);
     // Scopes are keyed by normalised folders: an editor's path may be spelt `/repo//infra/x`.
     let path = paths::absolute(Path::new("/"), doc.path);
@@ -369,7 +409,7 @@ pub fn check_document(
     };
     match judge(owner, rel, &target, max_file_size, max_findings) {
         Some(FileResult::Scanned { findings, .. }) => findings,
-        Some(FileResult::Failed(finding)) => vec![finding],
+        Some(FileResult::Failed(finding)) => vec![*finding],
         _ => Vec::new(),
     }
 }
@@ -396,7 +436,7 @@ impl Target<'_> {
 enum FileResult {
     Skipped(String, SkipReason),
     /// The file could not be read: an `io-error`, and not counted as scanned.
-    Failed(Finding),
+    Failed(Box<Finding>),
     /// A file named on the command line that no ownership file's scope covers.
     Uncovered(String),
     Scanned {
@@ -463,13 +503,13 @@ fn scan_file(
 ) -> FileResult {
     let skipped = |why| FileResult::Skipped(file.shown().to_owned(), why);
     let failed = |e: std::io::Error| {
-        FileResult::Failed(
+        FileResult::Failed(Box::new(
             IoError {
                 path: file.shown(),
                 error: e.to_string(),
             }
             .report(),
-        )
+        ))
     };
     let mut buffer = Buffer::take();
     let bytes: &[u8] = match file.contents {

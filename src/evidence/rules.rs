@@ -855,6 +855,14 @@ impl PackRules {
         }
     }
 
+    /// Builds now what is otherwise built by the first file that needs it: the set of the
+    /// pack's `command` rules, which every scan thread would wait for.
+    pub fn prepare(&self) {
+        if let Some(set) = &self.commands {
+            set.get();
+        }
+    }
+
     pub fn activity(&self, rule: &Rule) -> &Activity {
         &self.pack.activities[rule.activity]
     }

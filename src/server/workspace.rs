@@ -168,6 +168,7 @@ impl Workspace {
             keep_others: false,
             repo_root: &self.settings.root,
             threads: 1,
+            on_ownership: None,
         });
         let mut owners = Vec::new();
         let mut sets = Vec::new();

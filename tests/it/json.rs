@@ -204,6 +204,25 @@ fn repeated_runs_are_byte_identical() {
 }
 
 #[test]
+fn ownership_files_checked_during_the_walk_read_as_after_it() {
+    // Over 128 entries on several threads, the walker thread that finds an ownership file
+    // checks it and compiles its pack's rules at once; on one thread, both wait for the walk.
+    // The fixtures hold broken, unresolved and resolved ownership files of both packs.
+    let (one, report) = json(&["--threads", "1", "fixtures"]);
+    assert!(report.summary.files > 50 && report.summary.scanned > 200);
+    let codes: std::collections::BTreeSet<&str> =
+        report.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    for code in ["performs-provider-duty", "unknown-provider", "claims-provider-duty"] {
+        assert!(codes.contains(code), "{code}");
+    }
+    for threads in ["2", "8"] {
+        for _ in 0..3 {
+            assert_eq!(json(&["--threads", threads, "fixtures"]).0, one, "{threads}");
+        }
+    }
+}
+
+#[test]
 fn evidence_findings_name_their_ownership_file() {
     let (_, report) = json(&["fixtures/headline/sysbee-ansible-upgrade"]);
     let evidence: Vec<&Diagnostic> = report
