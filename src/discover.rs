@@ -579,6 +579,10 @@ fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &mut Found) {
     if let Some(ignores) = ignores.as_ref() {
         let problems = std::mem::take(&mut *lock(&ignores.problems));
         found.findings.extend(problems);
+        // A chain per folder of the tree: thousands of them.
+        let chains =
+            std::mem::take(&mut *ignores.chains.write().unwrap_or_else(|e| e.into_inner()));
+        crate::par::drop_aside(chains);
     }
 }
 

@@ -572,6 +572,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
             f
         }));
     }
+    par::drop_aside((found.others, found.ownership, resolved, early, packs));
     finish(report, sink, settings, baseline.as_ref(), dropped)
 }
 

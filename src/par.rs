@@ -50,6 +50,17 @@ pub fn map_costly<T: Sync, R: Send>(
     slots.into_iter().flatten().collect()
 }
 
+/// Drops `value` on a thread of its own that nothing waits for. Freeing a large structure (the
+/// walk's ignore chains, a pack's compiled rules, ten thousand paths: allocations made on other
+/// threads) took milliseconds at the end of a run, on one thread while the others had nothing
+/// left to do. When no thread can be started, `value` is dropped here.
+pub fn drop_aside<T: Send + 'static>(value: T) {
+    // On failure the closure, and `value` with it, is dropped by `spawn`.
+    let _ = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
+}
+
 /// The default thread count: every core.
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)

@@ -39,6 +39,13 @@ pub fn normal(path: &Path) -> PathBuf {
 /// its real name: the key attribution compares ownership folders and scanned files by, so
 /// that an ownership file above the current folder still governs the files below it.
 pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    // The walk's paths (`./infra/x.yml`) need no normalising beyond the leading `./`: joined as
+    // text, which takes a tenth of the time of going component by component.
+    if let Some(plain) = plain_relative(path) {
+        let mut out = cwd.to_path_buf();
+        out.push(plain);
+        return out;
+    }
     let mut out = if path.is_absolute() {
         PathBuf::new()
     } else {
@@ -56,6 +63,38 @@ pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
     out
 }
 
+/// `path` without a leading `./` when it is relative UTF-8 with no other `.` or `..` component
+/// and no empty one (`a//b`): what joining its components one by one would give.
+fn plain_relative(path: &Path) -> Option<&Path> {
+    let text = path.to_str()?;
+    let text = text.strip_prefix("./").unwrap_or(text);
+    let plain = !text.is_empty()
+        && !path.is_absolute()
+        && text
+            .split(std::path::is_separator)
+            .all(|part| !matches!(part, "" | "." | ".."));
+    plain.then(|| Path::new(text))
+}
+
+/// `path` relative to `dir`, both absolute and normalised (as [`absolute`] makes them), or
+/// `None` when `dir` is not one of its folders (or itself): what `Path::strip_prefix` answers,
+/// by comparing bytes rather than components, as attribution asks it for every file.
+pub fn below<'p>(path: &'p Path, dir: &Path) -> Option<&'p Path> {
+    let (text, folder) = (path.to_str(), dir.to_str());
+    let (Some(text), Some(folder)) = (text, folder) else {
+        return path.strip_prefix(dir).ok();
+    };
+    let rest = text.strip_prefix(folder)?;
+    let rest = match rest.chars().next() {
+        None => rest,
+        Some(c) if std::path::is_separator(c) => &rest[c.len_utf8()..],
+        // The root folder ends with its separator.
+        Some(_) if folder.ends_with(std::path::is_separator) => rest,
+        Some(_) => return None,
+    };
+    Some(Path::new(rest))
+}
+
 /// [`normal`] with the current folder already known.
 pub fn normal_from(cwd: Option<&Path>, path: &Path) -> PathBuf {
     let rel = match cwd {
@@ -71,6 +110,47 @@ pub fn normal_from(cwd: Option<&Path>, path: &Path) -> PathBuf {
 mod tests {
     use super::display;
     use std::path::Path;
+
+    #[test]
+    fn below_answers_as_strip_prefix_does() {
+        let cases = [
+            ("/a/b/c", "/a/b"),
+            ("/a/b", "/a/b"),
+            ("/a/bc", "/a/b"),
+            ("/a", "/"),
+            ("/", "/"),
+            ("/a/b", "/c"),
+            ("/a/b/c.yml", "/a"),
+        ];
+        for (path, dir) in cases {
+            let (path, dir) = (Path::new(path), Path::new(dir));
+            assert_eq!(
+                super::below(path, dir),
+                path.strip_prefix(dir).ok(),
+                "{path:?} {dir:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn absolute_joins_plain_paths_as_it_normalises_others() {
+        let cwd = Path::new("/work/repo");
+        for (path, expected) in [
+            ("./infra/x.yml", "/work/repo/infra/x.yml"),
+            ("infra/x.yml", "/work/repo/infra/x.yml"),
+            ("./a/../b/./c", "/work/repo/b/c"),
+            ("a//b", "/work/repo/a/b"),
+            ("/etc/./x", "/etc/x"),
+            (".", "/work/repo"),
+            ("..", "/work"),
+        ] {
+            assert_eq!(
+                super::absolute(cwd, Path::new(path)),
+                Path::new(expected),
+                "{path}"
+            );
+        }
+    }
 
     #[test]
     fn paths_are_relative_and_slash_separated() {

@@ -99,15 +99,6 @@ pub fn kind(rel: &Path, head: &[u8]) -> Kind {
             break;
         }
     }
-    let dirs: Vec<String> = rel
-        .parent()
-        .map(|p| {
-            p.components()
-                .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
-                .collect()
-        })
-        .unwrap_or_default();
-    let in_dir = |d: &str| dirs.iter().any(|x| x == d);
     let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     match ext {
         "sh" | "bash" | "zsh" | "ksh" | "dash" | "ash" => return Kind::Shell,
@@ -128,6 +119,16 @@ pub fn kind(rel: &Path, head: &[u8]) -> Kind {
     if name == "ferm.conf" {
         return Kind::Ferm;
     }
+    // The folders, only for a name its extension did not settle (most files are `.sh`, `.yml`).
+    let dirs: Vec<String> = rel
+        .parent()
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
+                .collect()
+        })
+        .unwrap_or_default();
+    let in_dir = |d: &str| dirs.iter().any(|x| x == d);
     if (in_dir("fail2ban") || in_dir("action.d") || in_dir("jail.d"))
         && matches!(ext, "conf" | "local")
     {

@@ -175,7 +175,8 @@ struct Globs {
 /// An argument an `ansible` rule cannot match without: its names (aliases), and the literals
 /// one of which its value must hold, when its regex has usable ones.
 struct RequiredArg {
-    names: Vec<String>,
+    /// Each name's searcher, built once: a part is asked about for each of its tasks.
+    names: Vec<memchr::memmem::Finder<'static>>,
     values: Option<literals::Literals>,
 }
 
@@ -819,7 +820,10 @@ impl PackRules {
                         regex.hir.properties().minimum_len().is_some_and(|n| n > 0)
                     })
                     .map(|(name, regex)| RequiredArg {
-                        names: name.split('|').map(|a| a.trim().to_owned()).collect(),
+                        names: name
+                            .split('|')
+                            .map(|a| memchr::memmem::Finder::new(a.trim()).into_owned())
+                            .collect(),
                         values: literals::required(&uncaptured(&regex.hir))
                             .and_then(literals::unspaced),
                     })
@@ -1053,9 +1057,7 @@ impl PackRules {
         };
         let holds = |has: &dyn Fn(&[u8]) -> bool| has(part) || words().iter().any(|w| has(w));
         self.required_args[rule].iter().all(|arg| {
-            arg.names
-                .iter()
-                .any(|n| holds(&|t| memchr::memmem::find(t, n.as_bytes()).is_some()))
+            arg.names.iter().any(|n| holds(&|t| n.find(t).is_some()))
                 && arg.values.iter().all(|values| {
                     values
                         .iter()

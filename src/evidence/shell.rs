@@ -426,11 +426,13 @@ fn finish(mut words: Vec<Word>, how: Text, depth: u8, out: &mut Vec<Command>) {
         }
         return;
     }
-    let text = words
-        .iter()
-        .map(|w| w.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let mut text = String::with_capacity(words.iter().map(|w| w.text.len() + 1).sum());
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        text.push_str(&w.text);
+    }
     out.push(Command { text, start, end });
 }
 

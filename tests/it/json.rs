@@ -212,12 +212,20 @@ fn ownership_files_checked_during_the_walk_read_as_after_it() {
     assert!(report.summary.files > 50 && report.summary.scanned > 200);
     let codes: std::collections::BTreeSet<&str> =
         report.diagnostics.iter().map(|d| d.code.as_str()).collect();
-    for code in ["performs-provider-duty", "unknown-provider", "claims-provider-duty"] {
+    for code in [
+        "performs-provider-duty",
+        "unknown-provider",
+        "claims-provider-duty",
+    ] {
         assert!(codes.contains(code), "{code}");
     }
     for threads in ["2", "8"] {
         for _ in 0..3 {
-            assert_eq!(json(&["--threads", threads, "fixtures"]).0, one, "{threads}");
+            assert_eq!(
+                json(&["--threads", threads, "fixtures"]).0,
+                one,
+                "{threads}"
+            );
         }
     }
 }
