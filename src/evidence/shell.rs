@@ -121,7 +121,12 @@ fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
     macro_rules! end_command {
         () => {
             end_word!();
-            finish(std::mem::take(&mut words), how, depth, out);
+            finish(
+                std::mem::replace(&mut words, Vec::with_capacity(8)),
+                how,
+                depth,
+                out,
+            );
         };
     }
     while i < n {
@@ -318,7 +323,10 @@ fn substitution_end(text: &[u8], from: usize) -> Option<usize> {
 }
 
 fn push(word: &mut Option<(Vec<u8>, usize)>, byte: u8, at: usize) {
-    word.get_or_insert_with(|| (Vec::new(), at)).0.push(byte);
+    // Room for most words at once, rather than growing byte by byte.
+    word.get_or_insert_with(|| (Vec::with_capacity(16), at))
+        .0
+        .push(byte);
 }
 
 /// After `<<`: the delimiter (quotes taken off), whether it was `<<-`, and where the operator
@@ -462,7 +470,11 @@ fn ssh_command(args: &[Word]) -> Option<String> {
 }
 
 fn basename(word: &str) -> &str {
-    word.rsplit('/').next().unwrap_or(word)
+    // Words are short: a plain loop, not a searcher set up per call.
+    match word.bytes().rposition(|b| b == b'/') {
+        Some(at) => &word[at + 1..],
+        None => word,
+    }
 }
 
 /// `>file`, `2>&1`, `> file`, `<input`: not words of the command. `<name>` (a fail2ban tag)
