@@ -50,6 +50,63 @@ pub fn map_costly<T: Sync, R: Send>(
     slots.into_iter().flatten().collect()
 }
 
+/// Results a worker of [`each`] hands over at a time: one hand-over per result would wake the
+/// taking thread for every file.
+const BATCH: usize = 64;
+
+/// `f` applied to every item on up to `threads` threads, with `take` called on this thread
+/// with each result as it comes, in no set order. No worker waits for another: in chunks, every
+/// thread waited at each chunk's end for the slowest item, or for a thread the machine had
+/// put aside. At most a few batches per thread wait to be taken, so `take` can bound what it
+/// keeps. A panic in a worker is re-raised here.
+pub fn each<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+    mut take: impl FnMut(R),
+) {
+    let threads = threads.min(items.len().div_ceil(16)).max(1);
+    if threads == 1 {
+        items.iter().for_each(|item| take(f(item)));
+        return;
+    }
+    let next = AtomicUsize::new(0);
+    let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<R>>(threads * 2);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let sender = sender.clone();
+                let (f, next) = (&f, &next);
+                scope.spawn(move || {
+                    let mut batch = Vec::with_capacity(BATCH);
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        batch.push(f(item));
+                        if batch.len() == BATCH {
+                            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                            // The taking side is gone only when it panicked: stop.
+                            if sender.send(full).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    let _ = sender.send(batch);
+                })
+            })
+            .collect();
+        drop(sender);
+        for batch in batches {
+            batch.into_iter().for_each(&mut take);
+        }
+        for worker in workers {
+            worker
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        }
+    });
+}
+
 /// Drops `value` on a thread of its own that nothing waits for. Freeing a large structure (the
 /// walk's ignore chains, a pack's compiled rules, ten thousand paths: allocations made on other
 /// threads) took milliseconds at the end of a run, on one thread while the others had nothing
@@ -68,6 +125,17 @@ pub fn default_threads() -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn each_takes_every_result_once_whatever_the_thread_count() {
+        let items: Vec<u32> = (0..1000).collect();
+        for threads in [1, 2, 8] {
+            let mut taken = Vec::new();
+            super::each(&items, threads, |i| i * 2, |r| taken.push(r));
+            taken.sort_unstable();
+            assert_eq!(taken, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        }
+    }
+
     #[test]
     fn results_keep_input_order_whatever_the_thread_count() {
         let items: Vec<u32> = (0..1000).collect();

@@ -27,9 +27,6 @@ use crate::source::{SourceFile, Span};
 use crate::{par, paths};
 use rules::PackRules;
 
-/// Files scanned at a time, between two trims of the findings to `max-findings`.
-const CHUNK: usize = 4096;
-
 /// Files larger than this are not searched (DESIGN: `max-file-size`, default 1 MiB).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 
@@ -278,34 +275,50 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         Some((result, None))
     };
     let mut outcome = ScanOutcome::default();
-    // In chunks, trimmed after each, so that many files with many matches each keep no more
-    // in memory than can be shown. The walk's order depends on scheduling; everything below
-    // is sorted or counted.
-    for chunk in files.chunks(CHUNK) {
-        for (result, fixable) in par::map(chunk, threads, scan_one).into_iter().flatten() {
-            outcome.fixable.extend(fixable);
-            match result {
-                FileResult::Skipped(display, reason) => outcome.skipped.push((display, reason)),
-                FileResult::Failed(finding) => outcome.findings.push(*finding),
-                FileResult::Uncovered(display) => outcome.uncovered.push(display),
-                FileResult::Scanned {
-                    findings,
-                    waived,
-                    dropped,
-                } => {
-                    outcome.scanned += 1;
-                    outcome.findings.extend(findings);
-                    outcome.waived.extend(waived);
-                    outcome.dropped += dropped;
-                }
+    // Results are taken as the workers hand them over, in no set order: the findings are kept
+    // to `max-findings` (the first in output order, the rest counted) whenever they reach
+    // twice as many, so that many files with many matches each keep no more in memory than can
+    // be shown; everything else is sorted or counted.
+    let by_output_order = |findings: &mut Vec<Finding>| {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    };
+    par::each(files, threads, scan_one, |result| {
+        let Some((result, fixable)) = result else {
+            return;
+        };
+        outcome.fixable.extend(fixable);
+        match result {
+            FileResult::Skipped(display, reason) => outcome.skipped.push((display, reason)),
+            FileResult::Failed(finding) => outcome.findings.push(*finding),
+            FileResult::Uncovered(display) => outcome.uncovered.push(display),
+            FileResult::Scanned {
+                findings,
+                waived,
+                dropped,
+            } => {
+                outcome.scanned += 1;
+                outcome.findings.extend(findings);
+                outcome.waived.extend(waived);
+                outcome.dropped += dropped;
             }
         }
-        if outcome.findings.len() > max_findings {
+        if outcome.findings.len() > max_findings.saturating_mul(2) {
             outcome.findings = trim(std::mem::take(&mut outcome.findings));
         }
         // Waived findings are only listed with --show-waived; past the limit they are not.
+        if outcome.waived.len() > max_findings.saturating_mul(2) {
+            by_output_order(&mut outcome.waived);
+            outcome.waived.truncate(max_findings);
+        }
+    });
+    if outcome.findings.len() > max_findings {
+        outcome.findings = trim(std::mem::take(&mut outcome.findings));
+    }
+    if outcome.waived.len() > max_findings {
+        by_output_order(&mut outcome.waived);
         outcome.waived.truncate(max_findings);
     }
+    outcome.uncovered.sort();
     outcome.skipped.sort_by(|a, b| a.0.cmp(&b.0));
     drop(scopes);
     par::drop_aside(compiled);

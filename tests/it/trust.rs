@@ -351,6 +351,15 @@ fn findings_past_max_findings_are_counted_and_still_decide_the_exit_status() {
     assert_eq!(report["summary"]["dropped"], 5_000 * 10 - 100);
     assert_eq!(report["diagnostics"][1]["path"], "many/f0000.txt");
     assert_eq!(report["diagnostics"][100]["path"], "many/f0009.txt");
+    // The scan's results come in whatever order the threads finish files: the same report.
+    let shown = |threads: &str| {
+        let args = ["--packs", "packs", "--format", "json", "--threads", threads];
+        raci(dir.path(), &args).stdout
+    };
+    let one = shown("1");
+    for threads in ["2", "8", "8"] {
+        assert_eq!(shown(threads), one, "{threads} threads");
+    }
 }
 
 #[test]
