@@ -85,7 +85,9 @@ struct Folder<'a> {
     dir: &'a Path,
     owners: Vec<Owner<'a>>,
     /// Every distinct scope glob of the folder's owners, in owner order.
-    scopes: GlobSet,
+    /// `None` when the first owner's scope is `**` (the default, when it has none): that
+    /// owner takes every file below, with no glob set to build or ask.
+    scopes: Option<GlobSet>,
     /// For each glob of `scopes`, the first owner (index into `owners`) that has it.
     owner_of_glob: Vec<usize>,
 }
@@ -172,7 +174,10 @@ impl<'a> Scopes<'a> {
             let dir = &bytes[..if root { at + 1 } else { at }];
             if let Some(folder) = self.by_dir.get(dir) {
                 let rel = paths::below(path, folder.dir).unwrap_or(path);
-                folder.scopes.matches_into(rel, matched);
+                let Some(scopes) = &folder.scopes else {
+                    return folder.owners.first();
+                };
+                scopes.matches_into(rel, matched);
                 if let Some(first) = matched.iter().map(|&g| folder.owner_of_glob[g]).min() {
                     return folder.owners.get(first);
                 }
@@ -185,7 +190,13 @@ impl<'a> Scopes<'a> {
 impl Folder<'_> {
     /// One glob set of the distinct scope globs of a folder's owners (given in owner order),
     /// and for each of its globs the first owner that has it.
-    fn scopes(entries: &[(Owner<'_>, Vec<String>)]) -> (GlobSet, Vec<usize>) {
+    fn scopes(entries: &[(Owner<'_>, Vec<String>)]) -> (Option<GlobSet>, Vec<usize>) {
+        if entries
+            .first()
+            .is_some_and(|(_, scope)| scope.iter().any(|g| g == "**"))
+        {
+            return (None, Vec::new());
+        }
         let mut first_owner: HashMap<&str, usize> = HashMap::new();
         let mut globs = Vec::new();
         for (index, (_, scope)) in entries.iter().enumerate() {
@@ -207,7 +218,7 @@ impl Folder<'_> {
             }
         }
         let scopes = builder.build().unwrap_or_else(|_| GlobSet::empty());
-        (scopes, owner_of_glob)
+        (Some(scopes), owner_of_glob)
     }
 }
 

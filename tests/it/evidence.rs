@@ -161,6 +161,58 @@ fn scope_limits_what_is_read_and_files_outside_every_scope_are_not_scanned() {
 }
 
 #[test]
+fn in_one_folder_the_first_ownership_file_whose_scope_covers_a_file_owns_it() {
+    // `a` has no scope (all of its folder), so `b`'s narrower scope never wins; swapped, the
+    // scoped file comes first and takes only what its scope covers.
+    let owner_of = |a: &str, b: &str| {
+        let dir = repo(&[
+            ("a.raci.yaml", a),
+            ("b.raci.yaml", b),
+            ("scripts/patch.sh", "apt-get upgrade\n"),
+            ("ansible/up.sh", "apt-get upgrade\n"),
+        ]);
+        let pack = dir.path().join("pack.yaml");
+        std::fs::write(&pack, PACK).unwrap();
+        let (report, _) = run(&[
+            "--packs",
+            pack.to_str().unwrap(),
+            "--format",
+            "json",
+            dir.path().to_str().unwrap(),
+        ]);
+        let mut owners: Vec<(String, String)> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == raci_lint::diag::Code::PerformsProviderDuty)
+            .map(|f| {
+                let file = f.path.as_deref().unwrap();
+                let owner = f.related[0].source.path.as_str();
+                let name = |p: &str| p.rsplit('/').next().unwrap().to_owned();
+                (name(file), name(owner))
+            })
+            .collect();
+        owners.sort();
+        owners
+    };
+    let scoped = "provider: acme\nplan: basic\nscope: [\"scripts/**\"]\nresponsibilities:\n  app-deploy: dev\n";
+    let pair = |file: &str, owner: &str| (file.to_owned(), owner.to_owned());
+    assert_eq!(
+        owner_of(BASIC, scoped),
+        [
+            pair("patch.sh", "a.raci.yaml"),
+            pair("up.sh", "a.raci.yaml")
+        ]
+    );
+    assert_eq!(
+        owner_of(scoped, BASIC),
+        [
+            pair("patch.sh", "a.raci.yaml"),
+            pair("up.sh", "b.raci.yaml")
+        ]
+    );
+}
+
+#[test]
 fn inline_allows() {
     let dir = repo(&[
         ("raci.yaml", BASIC),
