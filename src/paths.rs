@@ -76,23 +76,39 @@ fn plain_relative(path: &Path) -> Option<&Path> {
     plain.then(|| Path::new(text))
 }
 
-/// `path` relative to `dir`, both absolute and normalised (as [`absolute`] makes them), or
-/// `None` when `dir` is not one of its folders (or itself): what `Path::strip_prefix` answers,
-/// by comparing bytes rather than components, as attribution asks it for every file.
+/// `path` relative to `dir`, or `None` when `dir` is not one of its folders (or itself): what
+/// `Path::strip_prefix` answers when `path` is spelt as `dir` followed by more names (both
+/// normalised, as [`absolute`] makes them, or `path` found by walking `dir`), by comparing
+/// bytes rather than components: the walk and attribution ask it for every file. A `path`
+/// spelt otherwise may get `None` where `strip_prefix` would not: callers fall back to it.
 pub fn below<'p>(path: &'p Path, dir: &Path) -> Option<&'p Path> {
-    let (text, folder) = (path.to_str(), dir.to_str());
-    let (Some(text), Some(folder)) = (text, folder) else {
-        return path.strip_prefix(dir).ok();
-    };
+    let text = path.as_os_str().as_encoded_bytes();
+    let folder = dir.as_os_str().as_encoded_bytes();
     let rest = text.strip_prefix(folder)?;
-    let rest = match rest.chars().next() {
+    let separator = |b: &u8| b.is_ascii() && std::path::is_separator(char::from(*b));
+    let rest = match rest.first() {
         None => rest,
-        Some(c) if std::path::is_separator(c) => &rest[c.len_utf8()..],
+        Some(b) if separator(b) => &rest[1..],
         // The root folder ends with its separator.
-        Some(_) if folder.ends_with(std::path::is_separator) => rest,
+        Some(_) if folder.last().is_some_and(separator) => rest,
         Some(_) => return None,
     };
-    Some(Path::new(rest))
+    match from_bytes(rest) {
+        Some(rest) => Some(rest),
+        None => path.strip_prefix(dir).ok(),
+    }
+}
+
+/// A path from the bytes of another's tail, cut after a separator.
+#[cfg(unix)]
+fn from_bytes(bytes: &[u8]) -> Option<&Path> {
+    use std::os::unix::ffi::OsStrExt;
+    Some(Path::new(std::ffi::OsStr::from_bytes(bytes)))
+}
+
+#[cfg(not(unix))]
+fn from_bytes(bytes: &[u8]) -> Option<&Path> {
+    std::str::from_utf8(bytes).ok().map(Path::new)
 }
 
 /// [`normal`] with the current folder already known.
@@ -121,6 +137,10 @@ mod tests {
             ("/", "/"),
             ("/a/b", "/c"),
             ("/a/b/c.yml", "/a"),
+            ("./a/b", "."),
+            ("foo/x", "foo/"),
+            ("foo/", "foo/"),
+            ("../up/x", "../up"),
         ];
         for (path, dir) in cases {
             let (path, dir) = (Path::new(path), Path::new(dir));
