@@ -547,9 +547,7 @@ fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &mut Found) {
             }
             match (&absolute, filter.as_ref()) {
                 (Some(abs), Some(ignores)) => {
-                    let rel = paths::below(e.path(), &owned_root)
-                        .or_else(|| e.path().strip_prefix(&owned_root).ok())
-                        .unwrap_or(e.path());
+                    let rel = paths::below(e.path(), &owned_root).unwrap_or(e.path());
                     let is_dir = e.file_type().is_some_and(|t| t.is_dir());
                     // The walked PATH itself is never ignored: it was named.
                     rel.as_os_str().is_empty() || !ignores.ignored(&abs.join(rel), is_dir)
@@ -605,9 +603,7 @@ fn classify(
         }
     };
     let path = entry.path();
-    let rel = paths::below(path, root)
-        .or_else(|| path.strip_prefix(root).ok())
-        .unwrap_or(path);
+    let rel = paths::below(path, root).unwrap_or(path);
     if rel.as_os_str().is_empty() || walk.exclude.is_match(rel) {
         return;
     }

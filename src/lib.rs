@@ -176,7 +176,6 @@ pub fn check(settings: &Settings) -> Report {
     }
 }
 
-/// One run over the files, with `overlay` standing in for the disk where it has a file.
 /// One ownership file loaded and checked, its findings capped to `max_findings`.
 struct OwnershipChecked {
     resolved: Option<checks::Resolved>,
@@ -216,8 +215,10 @@ fn check_ownership(
     }
 }
 
-/// Ownership files checked during the walk, at most this many: each result waits in memory
-/// until the walk ends (after it, they are checked a chunk at a time).
+/// Ownership files checked during the walk, at most this many, and holding at most
+/// `max-findings` findings in all: each result waits in memory until its chunk is taken after
+/// the walk, beside that chunk's own results. A file past either limit is checked in its chunk,
+/// as without the walk's help.
 const EARLY: usize = 1024;
 
 /// Ownership files checked during the walk, by shown path and path.
@@ -231,6 +232,8 @@ struct Early {
     checked:
         std::sync::Mutex<std::collections::HashMap<(String, std::path::PathBuf), OwnershipChecked>>,
     started: std::sync::atomic::AtomicUsize,
+    /// Findings held in `checked`, all files together.
+    held: std::sync::atomic::AtomicUsize,
     rules: evidence::Precompiled,
 }
 
@@ -239,18 +242,20 @@ impl Early {
         &self,
         candidate: &discover::Candidate,
         evidence: bool,
+        max_findings: usize,
         check: &dyn Fn(&discover::Candidate) -> OwnershipChecked,
     ) {
-        if self
-            .started
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            >= EARLY
-        {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.started.fetch_add(1, Relaxed) >= EARLY {
             return;
         }
         let checked = check(candidate);
         if evidence && let Some(resolved) = &checked.resolved {
             self.rules.compile(&resolved.pack);
+        }
+        let findings = checked.findings.len();
+        if self.held.fetch_add(findings, Relaxed) + findings > max_findings {
+            return;
         }
         let key = (candidate.display.clone(), candidate.path.clone());
         self.lock().insert(key, checked);
@@ -268,6 +273,7 @@ impl Early {
     }
 }
 
+/// One run over the files, with `overlay` standing in for the disk where it has a file.
 fn run(settings: &Settings, overlay: &Overlay) -> Report {
     let mut sink = Sink::default();
     let mut report = Report::default();
@@ -348,7 +354,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
                     path: path.to_path_buf(),
                     contents: overlay.get(path).cloned(),
                 };
-                early.check(&candidate, settings.evidence, &|c| {
+                early.check(&candidate, settings.evidence, settings.max_findings, &|c| {
                     check_ownership(c, &packs.0, &cwd, settings.max_findings)
                 });
             };

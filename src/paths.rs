@@ -66,6 +66,10 @@ pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
 /// `path` without a leading `./` when it is relative UTF-8 with no other `.` or `..` component
 /// and no empty one (`a//b`): what joining its components one by one would give.
 fn plain_relative(path: &Path) -> Option<&Path> {
+    // Elsewhere a path may mix `/` and `\`, which joining by components would make all `\`.
+    if !cfg!(unix) {
+        return None;
+    }
     let text = path.to_str()?;
     let text = text.strip_prefix("./").unwrap_or(text);
     let plain = !text.is_empty()
@@ -77,26 +81,31 @@ fn plain_relative(path: &Path) -> Option<&Path> {
 }
 
 /// `path` relative to `dir`, or `None` when `dir` is not one of its folders (or itself): what
-/// `Path::strip_prefix` answers when `path` is spelt as `dir` followed by more names (both
-/// normalised, as [`absolute`] makes them, or `path` found by walking `dir`), by comparing
-/// bytes rather than components: the walk and attribution ask it for every file. A `path`
-/// spelt otherwise may get `None` where `strip_prefix` would not: callers fall back to it.
+/// `Path::strip_prefix` answers. Found by comparing bytes when `path` is spelt as `dir`
+/// followed by more names (both normalised, as [`absolute`] makes them, or `path` found by
+/// walking `dir`): the walk and attribution ask it for every file. Any other spelling is asked
+/// of `strip_prefix`.
 pub fn below<'p>(path: &'p Path, dir: &Path) -> Option<&'p Path> {
+    let by_components = || path.strip_prefix(dir).ok();
     let text = path.as_os_str().as_encoded_bytes();
     let folder = dir.as_os_str().as_encoded_bytes();
-    let rest = text.strip_prefix(folder)?;
+    let Some(rest) = text.strip_prefix(folder) else {
+        return by_components();
+    };
     let separator = |b: &u8| b.is_ascii() && std::path::is_separator(char::from(*b));
     let rest = match rest.first() {
         None => rest,
         Some(b) if separator(b) => &rest[1..],
         // The root folder ends with its separator.
         Some(_) if folder.last().is_some_and(separator) => rest,
-        Some(_) => return None,
+        Some(_) => return by_components(),
     };
-    match from_bytes(rest) {
-        Some(rest) => Some(rest),
-        None => path.strip_prefix(dir).ok(),
+    // What is left must be plain names: `foo//x`, `foo/./x`, `foo/x/` read otherwise by
+    // components.
+    if !rest.is_empty() && rest.split(separator).any(|name| matches!(name, b"" | b".")) {
+        return by_components();
     }
+    from_bytes(rest).or_else(by_components)
 }
 
 /// A path from the bytes of another's tail, cut after a separator.
@@ -141,6 +150,13 @@ mod tests {
             ("foo/x", "foo/"),
             ("foo/", "foo/"),
             ("../up/x", "../up"),
+            // Spelt otherwise than `dir` and more names.
+            ("foo//x", "foo"),
+            ("./foo/x", "foo"),
+            ("foo/./x", "foo"),
+            ("foo", "foo/"),
+            ("foo/x/", "foo"),
+            ("foo/../x", "foo"),
         ];
         for (path, dir) in cases {
             let (path, dir) = (Path::new(path), Path::new(dir));

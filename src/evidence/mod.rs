@@ -162,16 +162,7 @@ impl<'a> Scopes<'a> {
 
     /// The nearest ownership file whose scope covers `path` (normalised, as the folders are).
     fn owner_of(&self, path: &Path, matched: &mut Vec<usize>) -> Option<&Owner<'a>> {
-        let bytes = path.as_os_str().as_encoded_bytes();
-        let mut end = bytes.len();
-        while let Some(at) = bytes[..end]
-            .iter()
-            .rposition(|&b| std::path::is_separator(char::from(b)))
-        {
-            end = at;
-            // A root (`/`, `C:\`) keeps its separator, as `Path::parent` gives it.
-            let root = at == 0 || (cfg!(windows) && bytes[at - 1] == b':');
-            let dir = &bytes[..if root { at + 1 } else { at }];
+        for dir in folders_of(path) {
             if let Some(folder) = self.by_dir.get(dir) {
                 let rel = paths::below(path, folder.dir).unwrap_or(path);
                 let Some(scopes) = &folder.scopes else {
@@ -185,6 +176,26 @@ impl<'a> Scopes<'a> {
         }
         None
     }
+}
+
+/// The bytes of each folder above `path` (normalised), nearest first, as `Path::parent` gives
+/// them. On Unix, the bytes before each `/`: no splitting into components.
+fn folders_of(path: &Path) -> impl Iterator<Item = &[u8]> {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let mut end = bytes.len();
+    let mut ancestors = path.ancestors().skip(1);
+    std::iter::from_fn(move || {
+        if !cfg!(unix) {
+            // Prefixes (`C:\`, `\\server\share\`) end where only `Path` knows.
+            return ancestors
+                .next()
+                .map(|dir| dir.as_os_str().as_encoded_bytes());
+        }
+        let at = bytes[..end].iter().rposition(|&b| b == b'/')?;
+        end = at;
+        // The root keeps its separator.
+        Some(&bytes[..at.max(1)])
+    })
 }
 
 impl Folder<'_> {
