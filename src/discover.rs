@@ -254,7 +254,7 @@ pub fn discover(walk: &Walk<'_>) -> Discovery {
         if meta.is_dir() {
             walk_root(root, index, walk, &mut found);
         } else if is_ownership_name(walk.ownership, root, walk.repo_root) {
-            insert(&mut found.ownership, root);
+            insert(&mut found.ownership, paths::display(root), root);
         } else if walk.keep_others {
             // A named infrastructure file: scanned for evidence, not parsed as an ownership file.
             let file = ScanFile {
@@ -340,9 +340,9 @@ fn unreadable(path: &Path, why: Unreadable) -> Finding {
 
 /// Adds a file once, however many overlapping PATHs (`. sub`, `./sub`) reach it: its real
 /// name, normalised, is the key.
-fn insert(found: &mut BTreeMap<(String, PathBuf), PathBuf>, path: &Path) {
+fn insert(found: &mut BTreeMap<(String, PathBuf), PathBuf>, display: String, path: &Path) {
     found
-        .entry((paths::display(path), paths::normal(path)))
+        .entry((display, paths::normal(path)))
         .or_insert_with(|| path.to_path_buf());
 }
 
@@ -621,10 +621,11 @@ fn classify(
             let e = unreadable(path, Unreadable::FolderNamedLikeOwnershipFile);
             found.findings.push(e);
         } else {
-            insert(&mut found.ownership, path);
+            let display = paths::display(path);
             if let Some(found_one) = walk.on_ownership {
-                found_one(&paths::display(path), path);
+                found_one(&display, path);
             }
+            insert(&mut found.ownership, display, path);
         }
     } else if walk.keep_others && escapes {
         found

@@ -229,8 +229,7 @@ type EarlyChecks = std::collections::HashMap<(String, std::path::PathBuf), Owner
 /// threads that would otherwise wait at its end; nothing depends on which thread did it.
 #[derive(Default)]
 struct Early {
-    checked:
-        std::sync::Mutex<std::collections::HashMap<(String, std::path::PathBuf), OwnershipChecked>>,
+    checked: std::sync::Mutex<EarlyChecks>,
     started: std::sync::atomic::AtomicUsize,
     /// Findings held in `checked`, all files together.
     held: std::sync::atomic::AtomicUsize,

@@ -301,8 +301,12 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
     // to `max-findings` (the first in output order, the rest counted) whenever they reach
     // twice as many, so that many files with many matches each keep no more in memory than can
     // be shown; everything else is sorted or counted.
-    let by_output_order = |findings: &mut Vec<Finding>| {
-        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let first_in_output_order = |waived: Vec<Finding>| {
+        let mut sink = crate::diag::Sink::default();
+        sink.extend(waived);
+        let mut kept = sink.into_sorted();
+        kept.truncate(max_findings);
+        kept
     };
     par::each(files, threads, scan_one, |result| {
         let Some((result, fixable)) = result else {
@@ -329,16 +333,14 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         }
         // Waived findings are only listed with --show-waived; past the limit they are not.
         if outcome.waived.len() > max_findings.saturating_mul(2) {
-            by_output_order(&mut outcome.waived);
-            outcome.waived.truncate(max_findings);
+            outcome.waived = first_in_output_order(std::mem::take(&mut outcome.waived));
         }
     });
     if outcome.findings.len() > max_findings {
         outcome.findings = trim(std::mem::take(&mut outcome.findings));
     }
     if outcome.waived.len() > max_findings {
-        by_output_order(&mut outcome.waived);
-        outcome.waived.truncate(max_findings);
+        outcome.waived = first_in_output_order(std::mem::take(&mut outcome.waived));
     }
     outcome.uncovered.sort();
     outcome.skipped.sort_by(|a, b| a.0.cmp(&b.0));
