@@ -77,56 +77,92 @@ pub fn commands(text: &[u8], how: Text, out: &mut Vec<Command>) {
 /// One command given as its words (an `argv` list): `sh -c STRING` still counts as the
 /// commands of STRING.
 pub fn from_words(words: Vec<String>, start: usize, end: usize, out: &mut Vec<Command>) {
-    let words = words
-        .into_iter()
-        .map(|text| Word {
-            text,
-            start: 0,
-            end: 0,
-        })
-        .collect();
+    let mut lexed = Words::default();
+    for text in &words {
+        lexed.extend(text.as_bytes(), 0);
+        lexed.end_word(0);
+    }
     let how = Text {
         place: Place::Within(start, end),
         ..Text::script(0)
     };
-    finish(words, how, 0, out);
+    lexed.finish(how, 0, out);
 }
 
+/// A word: its text (a range of [`Words::arena`]) and its offsets in the lexed text.
 #[derive(Debug)]
 struct Word {
-    text: String,
-    /// Offsets in the lexed text.
+    from: usize,
+    to: usize,
     start: usize,
     end: usize,
 }
 
+/// The words of the command being read, their texts side by side in one buffer that every
+/// command of the text reuses: a string for each word (an allocation and a free) was most of
+/// the lexer's time.
+#[derive(Default)]
+struct Words {
+    arena: String,
+    list: Vec<Word>,
+    /// The bytes of the word being read, and where it started; `None` between words.
+    current: Vec<u8>,
+    started: Option<usize>,
+}
+
+impl Words {
+    fn push(&mut self, byte: u8, at: usize) {
+        self.started.get_or_insert(at);
+        self.current.push(byte);
+    }
+
+    /// Starts a word at `at` unless one is being read (an empty quoted string is a word), and
+    /// adds `bytes` to it.
+    fn extend(&mut self, bytes: &[u8], at: usize) {
+        self.started.get_or_insert(at);
+        self.current.extend_from_slice(bytes);
+    }
+
+    fn end_word(&mut self, end: usize) {
+        let Some(start) = self.started.take() else {
+            return;
+        };
+        let from = self.arena.len();
+        match std::str::from_utf8(&self.current) {
+            Ok(text) => self.arena.push_str(text),
+            Err(_) => self.arena.push_str(&String::from_utf8_lossy(&self.current)),
+        }
+        self.current.clear();
+        self.list.push(Word {
+            from,
+            to: self.arena.len(),
+            start,
+            end,
+        });
+    }
+
+    /// The command the words make, to `out`; then the words are let go.
+    fn finish(&mut self, how: Text, depth: u8, out: &mut Vec<Command>) {
+        command(&mut self.list, &self.arena, how, depth, out);
+        self.list.clear();
+        self.arena.clear();
+    }
+}
+
 fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
-    let mut words: Vec<Word> = Vec::new();
-    let mut word: Option<(Vec<u8>, usize)> = None;
+    let mut words = Words::default();
     let mut heredocs: Vec<(Vec<u8>, bool)> = Vec::new();
     let mut i = 0;
     let n = text.len();
     macro_rules! end_word {
         () => {
-            if let Some((bytes, start)) = word.take() {
-                words.push(Word {
-                    text: String::from_utf8(bytes)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-                    start,
-                    end: i,
-                });
-            }
+            words.end_word(i)
         };
     }
     macro_rules! end_command {
         () => {
             end_word!();
-            finish(
-                std::mem::replace(&mut words, Vec::with_capacity(8)),
-                how,
-                depth,
-                out,
-            );
+            words.finish(how, depth, out);
         };
     }
     while i < n {
@@ -155,31 +191,31 @@ fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
                 let close = memchr::memmem::find(&text[i..], b"}}").map_or(n, |c| i + c + 2);
                 for &c in &text[i..close] {
                     if !c.is_ascii_whitespace() {
-                        push(&mut word, c, i);
+                        words.push(c, i);
                     }
                 }
                 i = close;
             }
             b'$' if how.make && text.get(i + 1) == Some(&b'$') => {
-                push(&mut word, b'$', i);
+                words.push(b'$', i);
                 i += 2;
             }
             b'$' if how.make && matches!(text.get(i + 1), Some(b'(' | b'{')) => {
                 let close = if text[i + 1] == b'(' { b')' } else { b'}' };
                 let end = memchr::memchr(close, &text[i..]).map_or(n, |c| i + c + 1);
                 for &c in &text[i..end] {
-                    push(&mut word, c, i);
+                    words.push(c, i);
                 }
                 i = end;
             }
-            b'#' if word.is_none() => {
+            b'#' if words.started.is_none() => {
                 i += memchr::memchr(b'\n', &text[i..]).unwrap_or(n - i);
             }
             b'\\' => match text.get(i + 1) {
                 Some(b'\n') => i += 2,
                 Some(b'\r') if text.get(i + 2) == Some(&b'\n') => i += 3,
                 Some(&c) => {
-                    push(&mut word, c, i);
+                    words.push(c, i);
                     i += 2;
                 }
                 None => i += 1,
@@ -187,14 +223,11 @@ fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
             b'\'' => {
                 let start = i;
                 let close = memchr::memchr(b'\'', &text[i + 1..]).map_or(n, |c| i + 1 + c);
-                let inner = &text[i + 1..close];
-                let entry = word.get_or_insert_with(|| (Vec::new(), start));
-                entry.0.extend_from_slice(inner);
+                words.extend(&text[i + 1..close], start);
                 i = (close + 1).min(n);
             }
             b'"' => {
-                let start = i;
-                word.get_or_insert_with(|| (Vec::new(), start));
+                words.extend(&[], i);
                 i += 1;
                 let mut substitutions = true;
                 while i < n && text[i] != b'"' {
@@ -205,7 +238,7 @@ fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
                             continue;
                         }
                         if matches!(next, b'"' | b'\\' | b'$' | b'`') {
-                            push(&mut word, next, i);
+                            words.push(next, i);
                             i += 2;
                             continue;
                         }
@@ -239,12 +272,12 @@ fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
                             lex(&text[from..to], sub, depth + 1, out);
                         }
                         for (k, &b) in text.iter().enumerate().take((to + 1).min(n)).skip(i) {
-                            push(&mut word, b, k);
+                            words.push(b, k);
                         }
                         i = to + 1;
                         continue;
                     }
-                    push(&mut word, text[i], i);
+                    words.push(text[i], i);
                     i += 1;
                 }
                 i = (i + 1).min(n);
@@ -252,7 +285,7 @@ fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
             // A here-string (`<<<`) is a redirection, not a heredoc.
             b'<' if text[i..].starts_with(b"<<<") => {
                 end_word!();
-                word = Some((b"<<<".to_vec(), i));
+                words.extend(b"<<<", i);
                 i += 3;
             }
             b'<' if text.get(i + 1) == Some(&b'<') => {
@@ -264,14 +297,13 @@ fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
                 i = next;
             }
             b'&' if text.get(i + 1) == Some(&b'>') => {
-                push(&mut word, b, i);
+                words.push(b, i);
                 i += 1;
             }
-            b'&' if word
-                .as_ref()
-                .is_some_and(|w| w.0.ends_with(b">") || w.0.ends_with(b"<")) =>
+            b'&' if words.started.is_some()
+                && (words.current.ends_with(b">") || words.current.ends_with(b"<")) =>
             {
-                push(&mut word, b, i);
+                words.push(b, i);
                 i += 1;
             }
             b';' | b'&' | b'|' | b'(' | b')' | b'`' => {
@@ -284,9 +316,7 @@ fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
                     .iter()
                     .position(|&c| SPECIAL[usize::from(c)])
                     .map_or(n, |k| i + 1 + k);
-                word.get_or_insert_with(|| (Vec::new(), i))
-                    .0
-                    .extend_from_slice(&text[i..run]);
+                words.extend(&text[i..run], i);
                 i = run;
             }
         }
@@ -320,13 +350,6 @@ fn substitution_end(text: &[u8], from: usize) -> Option<usize> {
         }
     }
     None
-}
-
-fn push(word: &mut Option<(Vec<u8>, usize)>, byte: u8, at: usize) {
-    // Room for most words at once, rather than growing byte by byte.
-    word.get_or_insert_with(|| (Vec::with_capacity(16), at))
-        .0
-        .push(byte);
 }
 
 /// After `<<`: the delimiter (quotes taken off), whether it was `<<-`, and where the operator
@@ -388,20 +411,22 @@ const ANSIBLE_OPTIONS: &[&str] = &[
     "strip_empty_ends=",
 ];
 
-fn finish(mut words: Vec<Word>, how: Text, depth: u8, out: &mut Vec<Command>) {
+/// The command `words` (texts in `arena`) make, to `out`.
+fn command(words: &mut Vec<Word>, arena: &str, how: Text, depth: u8, out: &mut Vec<Command>) {
     let (Some(first), Some(last)) = (words.first(), words.last()) else {
         return;
     };
     let (start, end) = how.place.span(first.start, last.end);
+    let text = |w: &Word| &arena[w.from..w.to];
     if how.ansible {
-        words.retain(|w| !ANSIBLE_OPTIONS.iter().any(|o| w.text.starts_with(o)));
+        words.retain(|w| !ANSIBLE_OPTIONS.iter().any(|o| text(w).starts_with(o)));
     }
-    let words = without_redirections(words);
-    let words = without_prefixes(&words);
+    without_redirections(words, arena);
+    let words = without_prefixes(words, arena);
     let Some(name) = words.first() else {
         return;
     };
-    let base = basename(&name.text);
+    let base = basename(text(name));
     if PRINTS.contains(&base) {
         return;
     }
@@ -412,16 +437,17 @@ fn finish(mut words: Vec<Word>, how: Text, depth: u8, out: &mut Vec<Command>) {
             .iter()
             // Options such as `-e`, `-x` may come first, or with `c` in one word (`-ec`).
             .position(|w| {
-                w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('c')
+                let t = text(w);
+                t.starts_with('-') && !t.starts_with("--") && t.contains('c')
             })
             .and_then(|at| words.get(at + 2))
-            .map(|w| w.text.as_str().into()),
+            .map(|w| text(w).into()),
         "su" | "runuser" => words[1..]
             .iter()
-            .position(|w| w.text == "-c" || w.text == "--command")
+            .position(|w| matches!(text(w), "-c" | "--command"))
             .and_then(|at| words.get(at + 2))
-            .map(|w| w.text.as_str().into()),
-        "ssh" => ssh_command(&words[1..]).map(Into::into),
+            .map(|w| text(w).into()),
+        "ssh" => ssh_command(&words[1..], arena).map(Into::into),
         _ => None,
     };
     if let Some(inner) = inner {
@@ -434,22 +460,27 @@ fn finish(mut words: Vec<Word>, how: Text, depth: u8, out: &mut Vec<Command>) {
         }
         return;
     }
-    let mut text = String::with_capacity(words.iter().map(|w| w.text.len() + 1).sum());
+    let mut joined = String::with_capacity(words.iter().map(|w| w.to - w.from + 1).sum());
     for (i, w) in words.iter().enumerate() {
         if i > 0 {
-            text.push(' ');
+            joined.push(' ');
         }
-        text.push_str(&w.text);
+        joined.push_str(text(w));
     }
-    out.push(Command { text, start, end });
+    out.push(Command {
+        text: joined,
+        start,
+        end,
+    });
 }
 
 /// The remote command of `ssh` arguments: the words after the options and the host.
-fn ssh_command(args: &[Word]) -> Option<String> {
+fn ssh_command(args: &[Word], arena: &str) -> Option<String> {
     const WITH_VALUE: &[u8] = b"BbcDEeFIiJLlmOoPpQRSWw";
+    let text = |w: &Word| &arena[w.from..w.to];
     let mut i = 0;
     while let Some(w) = args.get(i) {
-        let t = w.text.as_bytes();
+        let t = text(w).as_bytes();
         if t.first() != Some(&b'-') || t.len() < 2 {
             break;
         }
@@ -461,12 +492,7 @@ fn ssh_command(args: &[Word]) -> Option<String> {
         };
     }
     let rest = args.get(i + 1..)?;
-    (!rest.is_empty()).then(|| {
-        rest.iter()
-            .map(|w| w.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    })
+    (!rest.is_empty()).then(|| rest.iter().map(text).collect::<Vec<_>>().join(" "))
 }
 
 fn basename(word: &str) -> &str {
@@ -479,27 +505,26 @@ fn basename(word: &str) -> &str {
 
 /// `>file`, `2>&1`, `> file`, `<input`: not words of the command. `<name>` (a fail2ban tag)
 /// is a word.
-fn without_redirections(words: Vec<Word>) -> Vec<Word> {
-    let mut kept = Vec::with_capacity(words.len());
+fn without_redirections(words: &mut Vec<Word>, arena: &str) {
     let mut skip_next = false;
-    for w in words {
+    // `retain` visits the words once each, in order.
+    words.retain(|w| {
         if skip_next {
             skip_next = false;
-            continue;
+            return false;
         }
-        let t = w.text.trim_start_matches(|c: char| c.is_ascii_digit());
+        let full = &arena[w.from..w.to];
+        let t = full.trim_start_matches(|c: char| c.is_ascii_digit());
         let redirection = t.starts_with('>')
             || t.starts_with("&>")
             || (t.starts_with('<') && !is_tag(t))
-            || (t.len() < w.text.len() && t.starts_with(['<', '>']));
+            || (t.len() < full.len() && t.starts_with(['<', '>']));
         if redirection {
             let operator = t.trim_start_matches(['<', '>', '&', '|']);
             skip_next = operator.is_empty();
-            continue;
         }
-        kept.push(w);
-    }
-    kept
+        !redirection
+    });
 }
 
 fn is_tag(t: &str) -> bool {
@@ -525,10 +550,10 @@ fn is_assignment(word: &str) -> bool {
 
 /// The command without what only changes how it runs: keywords, assignments, `sudo`, `env`,
 /// `nice`, `ionice`, `timeout`, `stdbuf`, `flock`, with their options.
-fn without_prefixes(words: &[Word]) -> &[Word] {
+fn without_prefixes<'w>(words: &'w [Word], arena: &str) -> &'w [Word] {
     let mut i = 0;
     while let Some(w) = words.get(i) {
-        let t = w.text.as_str();
+        let t = &arena[w.from..w.to];
         // `$SUDO`, `${SUDO}`, Make's `$(SUDO)`: a variable holding sudo.
         let sudo_variable = matches!(
             t.trim_matches(|c| matches!(c, '$' | '{' | '}' | '(' | ')')),
@@ -552,7 +577,7 @@ fn without_prefixes(words: &[Word]) -> &[Word] {
         let prefix = basename(t);
         i += 1;
         while let Some(w) = words.get(i) {
-            let t = w.text.as_str();
+            let t = &arena[w.from..w.to];
             if t == "--" {
                 i += 1;
                 break;
