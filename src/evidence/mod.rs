@@ -6,6 +6,7 @@
 pub mod allow;
 pub mod contexts;
 pub mod literals;
+mod occurrences;
 pub mod rules;
 pub mod shell;
 pub mod yaml;

@@ -5,7 +5,6 @@
 
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::AhoCorasick;
 use globset::GlobSet;
 use regex::bytes::{Regex, RegexBuilder};
 use regex_syntax::hir::{self, Class, Hir, HirKind};
@@ -14,6 +13,7 @@ use crate::checks::pack::REGEX_SIZE_LIMIT;
 use crate::model::{Activity, Pack};
 
 use super::literals::{self, Query};
+use super::occurrences::Occurrences;
 
 /// The capture group whose text a finding underlines, when a pattern has it.
 pub const EVIDENCE_GROUP: &str = "evidence";
@@ -150,7 +150,7 @@ pub struct PackRules {
     globs: Globs,
     /// The required literals of every rule that has them, in one automaton: a rule none of
     /// whose literals a file holds cannot match it, and is not run.
-    literals: Option<AhoCorasick>,
+    literals: Option<Occurrences>,
     /// For each literal of the automaton, the rules whose query names it.
     literal_rules: Vec<Vec<usize>>,
     /// Per rule, what a text must hold for it to match, over the automaton's literals.
@@ -787,13 +787,7 @@ impl PackRules {
             }));
         }
         let literals = (!all.is_empty())
-            .then(|| {
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .kind(few_files.then_some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                    .build(&all)
-                    .ok()
-            })
+            .then(|| Occurrences::new(&all, few_files))
             .flatten();
         if literals.is_none() {
             always.iter_mut().for_each(|a| *a = true);
@@ -984,17 +978,15 @@ impl PackRules {
                     hits.commands.push((start, lit));
                 }
             };
-            for m in ac.find_overlapping_iter(text) {
-                place(m.start(), m.pattern().as_usize(), &|| {
-                    module_key(text, m.start(), m.end())
-                });
-            }
+            ac.each(text, &mut |start, end, lit| {
+                place(start, lit, &|| module_key(text, start, end));
+                false
+            });
             joined_words(text, &mut |start, word| {
-                for m in ac.find_overlapping_iter(word) {
-                    place(start, m.pattern().as_usize(), &|| {
-                        module_key(word, m.start(), m.end())
-                    });
-                }
+                ac.each(word, &mut |from, to, lit| {
+                    place(start, lit, &|| module_key(word, from, to));
+                    false
+                });
                 true
             });
         }
@@ -1096,17 +1088,9 @@ impl PackRules {
                 }
                 open == 0
             };
-            let mut done = false;
-            for m in ac.find_overlapping_iter(text) {
-                if see(m.pattern().as_usize()) {
-                    done = true;
-                    break;
-                }
-            }
-            if !done {
+            if !ac.each(text, &mut |_, _, lit| see(lit)) {
                 joined_words(text, &mut |_, word| {
-                    !ac.find_overlapping_iter(word)
-                        .any(|m| see(m.pattern().as_usize()))
+                    !ac.each(word, &mut |_, _, lit| see(lit))
                 });
             }
         }
