@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::shell::{self, Command, Newline, Place, Text};
+use super::shell::{self, Command, Found, Keep, Newline, Place, Text};
 use super::yaml::{self, Extent, Node, Scalar};
 use granit_parser::ScalarStyle;
 
@@ -235,9 +235,10 @@ fn shebang(head: &[u8]) -> bool {
     )
 }
 
-/// Every command of a file of kind `kind`; `docs` is the file read as YAML, for YAML kinds.
-pub fn commands(kind: Kind, text: &[u8], docs: Option<&[Node]>) -> Vec<Command> {
-    let mut out = Vec::new();
+/// Every command of a file of kind `kind` whose bytes `keep` accepts; `docs` is the file read
+/// as YAML, for YAML kinds.
+pub fn commands(kind: Kind, text: &[u8], docs: Option<&[Node]>, keep: &Keep<'_>) -> Vec<Command> {
+    let mut out = Found::new(keep);
     match kind {
         Kind::Shell => shell::commands(text, Text::script(0), &mut out),
         Kind::Makefile => makefile(text, &mut out),
@@ -280,7 +281,7 @@ pub fn commands(kind: Kind, text: &[u8], docs: Option<&[Node]>) -> Vec<Command> 
         }
         Kind::None => {}
     }
-    out
+    out.commands
 }
 
 /// The lines of `text`: (start offset, line without its end).
@@ -313,7 +314,7 @@ fn continued(text: &[u8], start: usize) -> usize {
 
 /// Lines whose value is a command: `value_at` says where in the line the command starts, if
 /// it is such a line. A value continued with `\` is one command.
-fn keyed_lines(text: &[u8], out: &mut Vec<Command>, value_at: impl Fn(&[u8]) -> Option<usize>) {
+fn keyed_lines(text: &[u8], out: &mut Found<'_>, value_at: impl Fn(&[u8]) -> Option<usize>) {
     let mut skip_to = 0;
     for (start, line) in lines(text) {
         if start < skip_to {
@@ -332,7 +333,7 @@ fn keyed_lines(text: &[u8], out: &mut Vec<Command>, value_at: impl Fn(&[u8]) -> 
 }
 
 /// Makefile recipe lines: those that start with a tab, `@`, `-` and `+` taken off.
-fn makefile(text: &[u8], out: &mut Vec<Command>) {
+fn makefile(text: &[u8], out: &mut Found<'_>) {
     let mut skip_to = 0;
     for (start, line) in lines(text) {
         if start < skip_to || !line.starts_with(b"\t") {
@@ -354,7 +355,7 @@ fn makefile(text: &[u8], out: &mut Vec<Command>) {
 }
 
 /// Cron lines: the command after the schedule (and after the user, in system crontabs).
-fn cron(text: &[u8], fields: CronFields, out: &mut Vec<Command>) {
+fn cron(text: &[u8], fields: CronFields, out: &mut Found<'_>) {
     for (start, line) in lines(text) {
         let trimmed = line.trim_ascii_start();
         if trimmed.is_empty() || trimmed.starts_with(b"#") {
@@ -408,7 +409,7 @@ fn cron(text: &[u8], fields: CronFields, out: &mut Vec<Command>) {
 }
 
 /// fail2ban actions: `actionstart = ...` and its indented continuation lines, each a command.
-fn fail2ban(text: &[u8], out: &mut Vec<Command>) {
+fn fail2ban(text: &[u8], out: &mut Found<'_>) {
     let mut in_action = false;
     for (start, line) in lines(text) {
         let trimmed = line.trim_ascii_start();
@@ -443,7 +444,7 @@ fn fail2ban(text: &[u8], out: &mut Vec<Command>) {
 }
 
 /// ferm `@hook pre|post|flush "command";` strings, outside comments.
-fn ferm(text: &[u8], out: &mut Vec<Command>) {
+fn ferm(text: &[u8], out: &mut Found<'_>) {
     for (start, line) in lines(text) {
         // What follows `#` is a comment.
         let code = &line[..memchr::memchr(b'#', line).unwrap_or(line.len())];
@@ -513,7 +514,7 @@ pub fn short(module: &str) -> &str {
 }
 
 /// The commands held in one YAML document.
-fn yaml_commands(text: &[u8], doc: &Node, out: &mut Vec<Command>) {
+fn yaml_commands(text: &[u8], doc: &Node, out: &mut Found<'_>) {
     yaml::walk(doc, &mut |node, parent| {
         let Node::Map(entries, _) = node else {
             return;
@@ -611,7 +612,7 @@ fn yaml_commands(text: &[u8], doc: &Node, out: &mut Vec<Command>) {
 }
 
 /// `cmd:` or `argv:` of an Ansible command task's arguments.
-fn command_args(text: &[u8], args: &Node, out: &mut Vec<Command>) {
+fn command_args(text: &[u8], args: &Node, out: &mut Found<'_>) {
     if let Some(Node::Scalar(cmd)) = args.get("cmd") {
         scalar_commands(text, cmd, true, out);
     }
@@ -622,7 +623,7 @@ fn command_args(text: &[u8], args: &Node, out: &mut Vec<Command>) {
 
 /// A Kubernetes container's `command` and `args`: one command, or the commands of its `sh -c`
 /// string.
-fn container_commands(text: &[u8], container: &Node, out: &mut Vec<Command>) {
+fn container_commands(text: &[u8], container: &Node, out: &mut Found<'_>) {
     let mut words: Vec<&Node> = Vec::new();
     let mut extent: Option<Extent> = None;
     for key in ["command", "args"] {
@@ -666,7 +667,7 @@ fn strings(nodes: &[Node]) -> Vec<String> {
 /// The commands of a YAML string, lexed where it lies in the file so that each command spans
 /// its own bytes: a block scalar's indentation and a quoted string's line folds are spaces to
 /// the shell. A string whose bytes cannot be found is lexed as decoded, spanning the string.
-fn scalar_commands(text: &[u8], s: &Scalar, ansible: bool, out: &mut Vec<Command>) {
+fn scalar_commands(text: &[u8], s: &Scalar, ansible: bool, out: &mut Found<'_>) {
     let Extent { start, end } = s.extent;
     let raw = text.get(start..end).unwrap_or_default();
     let region = match s.style {
@@ -846,7 +847,7 @@ mod tests {
 
     fn yaml_commands_of(text: &str) -> Vec<(String, usize)> {
         let docs = yaml::parse(text);
-        commands(Kind::Yaml, text.as_bytes(), Some(&docs))
+        commands(Kind::Yaml, text.as_bytes(), Some(&docs), &|_, _| true)
             .into_iter()
             .map(|c| (c.text, text[..c.start].matches('\n').count() + 1))
             .collect()
@@ -888,7 +889,7 @@ mod tests {
     #[test]
     fn cron_fields() {
         let texts = |fields, text: &str| -> Vec<String> {
-            commands(Kind::Cron { fields }, text.as_bytes(), None)
+            commands(Kind::Cron { fields }, text.as_bytes(), None, &|_, _| true)
                 .into_iter()
                 .map(|c| c.text)
                 .collect()

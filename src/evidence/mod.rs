@@ -758,7 +758,7 @@ impl Structure {
         // and documents holding a literal of a rule that reads YAML are parsed.
         let docs = match std::str::from_utf8(bytes) {
             Ok(text) if needs_yaml => {
-                match hits {
+                match &hits {
                     Some(hits) => {
                         let keep = |from: usize, to: usize| {
                             let part = &bytes[from..to];
@@ -794,7 +794,12 @@ impl Structure {
         let commands = if command_rules.is_empty() {
             Vec::new()
         } else {
-            contexts::commands(kind, bytes, Some(&docs))
+            // Only commands whose bytes hold a literal of a `command` rule can match one.
+            let keep = |start, end| {
+                hits.as_ref()
+                    .is_none_or(|h| h.command_literal_within(start, end))
+            };
+            contexts::commands(kind, bytes, Some(&docs), &keep)
         };
         let tasks = if modules.is_empty() {
             Vec::new()

@@ -180,21 +180,52 @@ struct RequiredArg {
     values: Option<literals::Literals>,
 }
 
-/// Where a file's YAML may hold a match: module keys of `ansible` rules (offset, literal) and
-/// literals of `command` rules (offsets).
+/// Where a file may hold a match: module keys of `ansible` rules (offset, literal) and
+/// literals of `command` rules (offset, literal; and the bytes each takes up).
 #[derive(Debug, Default)]
 pub struct YamlHits {
     pub tasks: Vec<(usize, usize)>,
     pub commands: Vec<(usize, usize)>,
+    /// The bytes of each literal of a `command` rule, or of the word that holds it once
+    /// joined across quotes (`ap"t-get"`), sorted; and for each, the furthest end so far.
+    spans: Vec<(usize, usize)>,
+    reach: Vec<usize>,
+}
+
+impl YamlHits {
+    /// Whether the bytes `start..end` overlap a literal of a `command` rule: a command that
+    /// does not cannot match one (its words are bytes of the file, unquoted and unescaped,
+    /// and a literal of a `command` rule holds no white space).
+    pub fn command_literal_within(&self, start: usize, end: usize) -> bool {
+        let before_end = self.spans.partition_point(|&(s, _)| s < end);
+        before_end > 0 && self.reach[before_end - 1] > start
+    }
+
+    fn sort(&mut self) {
+        self.tasks.sort_unstable();
+        self.commands.sort_unstable();
+        self.commands.dedup();
+        self.spans.sort_unstable();
+        self.spans.dedup();
+        let mut furthest = 0;
+        self.reach = self
+            .spans
+            .iter()
+            .map(|&(_, end)| {
+                furthest = furthest.max(end);
+                furthest
+            })
+            .collect();
+    }
 }
 
 /// Every word of `text` that a reader joins across quotes or backslashes, as it reads it:
 /// `pg_du"mp"` and `pg_du\` + line end + `mp` are `pg_dump` to the shell lexer, `"\x70g_dump"`
-/// is `pg_dump` in a YAML double-quoted scalar. `each(start, word)` gets each such word (at the
-/// offset of its first byte) as the shell reads it and, when it holds `\x`, `\u` or `\U`, as
-/// YAML does; it returns false to stop. The literal automaton runs over these too, so quoting
-/// inside a word hides no literal from the prefilter. Linear: words never overlap.
-pub fn joined_words(text: &[u8], each: &mut dyn FnMut(usize, &[u8]) -> bool) {
+/// is `pg_dump` in a YAML double-quoted scalar. `each(start, end, word)` gets each such word
+/// (with the bytes it takes up) as the shell reads it and, when it holds `\x`, `\u` or `\U`,
+/// as YAML does; it returns false to stop. The literal automaton runs over these too, so
+/// quoting inside a word hides no literal from the prefilter. Linear: words never overlap.
+pub fn joined_words(text: &[u8], each: &mut dyn FnMut(usize, usize, &[u8]) -> bool) {
     let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
     let mut word = Vec::new();
     let mut next = 0;
@@ -236,12 +267,12 @@ pub fn joined_words(text: &[u8], each: &mut dyn FnMut(usize, &[u8]) -> bool) {
         let raw = &text[start..end];
         next = end.max(at + 1);
         unquote(raw, false, &mut word);
-        if !each(start, &word) {
+        if !each(start, end, &word) {
             return;
         }
         if yaml {
             unquote(raw, true, &mut word);
-            if !each(start, &word) {
+            if !each(start, end, &word) {
                 return;
             }
         }
@@ -957,7 +988,9 @@ impl PackRules {
         if let Some(ac) = &self.literals {
             // A literal at `start` (for a word joined across quotes or escapes: the word's
             // start); `key`: written as a module key, in the text as it is or as joined.
-            let mut place = |start: usize, lit: usize, key: &dyn Fn() -> bool| {
+            // `bytes`: what the literal takes up in the file (for a joined word: the word).
+            let mut place = |bytes: (usize, usize), lit: usize, key: &dyn Fn() -> bool| {
+                let start = bytes.0;
                 seen[lit] = true;
                 // Each place once, however many rules share its literal.
                 let (mut task, mut command) = (false, false);
@@ -976,15 +1009,16 @@ impl PackRules {
                 }
                 if command {
                     hits.commands.push((start, lit));
+                    hits.spans.push(bytes);
                 }
             };
             ac.each(text, &mut |start, end, lit| {
-                place(start, lit, &|| module_key(text, start, end));
+                place((start, end), lit, &|| module_key(text, start, end));
                 false
             });
-            joined_words(text, &mut |start, word| {
+            joined_words(text, &mut |start, end, word| {
                 ac.each(word, &mut |from, to, lit| {
-                    place(start, lit, &|| module_key(word, from, to));
+                    place((start, end), lit, &|| module_key(word, from, to));
                     false
                 });
                 true
@@ -996,9 +1030,7 @@ impl PackRules {
             .filter(|&r| self.always[r] || self.queries[r].holds(&|&l| seen[l]))
             .collect();
         // Overlapping matches come in the order they end: sorted by where they start.
-        hits.tasks.sort_unstable();
-        hits.commands.sort_unstable();
-        hits.commands.dedup();
+        hits.sort();
         (candidates, (!everywhere).then_some(hits))
     }
 
@@ -1040,7 +1072,7 @@ impl PackRules {
         let words = || {
             joined.get_or_init(|| {
                 let mut words: Vec<Vec<u8>> = Vec::new();
-                joined_words(part, &mut |_, word| {
+                joined_words(part, &mut |_, _, word| {
                     words.push(word.to_vec());
                     true
                 });
@@ -1089,7 +1121,7 @@ impl PackRules {
                 open == 0
             };
             if !ac.each(text, &mut |_, _, lit| see(lit)) {
-                joined_words(text, &mut |_, word| {
+                joined_words(text, &mut |_, _, word| {
                     !ac.each(word, &mut |_, _, lit| see(lit))
                 });
             }

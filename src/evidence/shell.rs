@@ -69,14 +69,40 @@ impl Text {
 /// `sh -c` inside `sh -c` inside ...: deeper strings are left alone.
 const MAX_DEPTH: u8 = 4;
 
+/// Whether a command spanning these bytes of the file is wanted.
+pub type Keep<'k> = dyn Fn(usize, usize) -> bool + 'k;
+
+/// The commands found, and which to build: every command is lexed (quotes and heredocs carry
+/// from one to the next), but only those whose bytes `keep` accepts are made into a
+/// [`Command`]. The scan keeps those whose bytes hold a literal of a `command` rule: no other
+/// can match one, and most commands of a script hold none.
+pub struct Found<'k> {
+    pub commands: Vec<Command>,
+    keep: &'k Keep<'k>,
+}
+
+impl<'k> Found<'k> {
+    pub fn new(keep: &'k Keep<'k>) -> Found<'k> {
+        Found {
+            commands: Vec::new(),
+            keep,
+        }
+    }
+
+    /// Every command.
+    pub fn all() -> Found<'static> {
+        Found::new(&|_, _| true)
+    }
+}
+
 /// The commands of `text` (bytes of shell), appended to `out`.
-pub fn commands(text: &[u8], how: Text, out: &mut Vec<Command>) {
+pub fn commands(text: &[u8], how: Text, out: &mut Found<'_>) {
     lex(text, how, 0, out);
 }
 
 /// One command given as its words (an `argv` list): `sh -c STRING` still counts as the
 /// commands of STRING.
-pub fn from_words(words: Vec<String>, start: usize, end: usize, out: &mut Vec<Command>) {
+pub fn from_words(words: Vec<String>, start: usize, end: usize, out: &mut Found<'_>) {
     let mut lexed = Words::default();
     for text in &words {
         lexed.extend(text.as_bytes(), 0);
@@ -142,14 +168,14 @@ impl Words {
     }
 
     /// The command the words make, to `out`; then the words are let go.
-    fn finish(&mut self, how: Text, depth: u8, out: &mut Vec<Command>) {
+    fn finish(&mut self, how: Text, depth: u8, out: &mut Found<'_>) {
         command(&mut self.list, &self.arena, how, depth, out);
         self.list.clear();
         self.arena.clear();
     }
 }
 
-fn lex(text: &[u8], how: Text, depth: u8, out: &mut Vec<Command>) {
+fn lex(text: &[u8], how: Text, depth: u8, out: &mut Found<'_>) {
     let mut words = Words::default();
     let mut heredocs: Vec<(Vec<u8>, bool)> = Vec::new();
     let mut i = 0;
@@ -412,11 +438,15 @@ const ANSIBLE_OPTIONS: &[&str] = &[
 ];
 
 /// The command `words` (texts in `arena`) make, to `out`.
-fn command(words: &mut Vec<Word>, arena: &str, how: Text, depth: u8, out: &mut Vec<Command>) {
+fn command(words: &mut Vec<Word>, arena: &str, how: Text, depth: u8, out: &mut Found<'_>) {
     let (Some(first), Some(last)) = (words.first(), words.last()) else {
         return;
     };
     let (start, end) = how.place.span(first.start, last.end);
+    // The commands of an `sh -c` string span the same bytes: none is wanted either.
+    if !(out.keep)(start, end) {
+        return;
+    }
     let text = |w: &Word| &arena[w.from..w.to];
     if how.ansible {
         words.retain(|w| !ANSIBLE_OPTIONS.iter().any(|o| text(w).starts_with(o)));
@@ -467,7 +497,7 @@ fn command(words: &mut Vec<Word>, arena: &str, how: Text, depth: u8, out: &mut V
         }
         joined.push_str(text(w));
     }
-    out.push(Command {
+    out.commands.push(Command {
         text: joined,
         start,
         end,
@@ -603,9 +633,9 @@ mod tests {
     use super::*;
 
     fn texts(script: &str) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out = Found::all();
         commands(script.as_bytes(), Text::script(0), &mut out);
-        out.into_iter().map(|c| c.text).collect()
+        out.commands.into_iter().map(|c| c.text).collect()
     }
 
     #[test]
@@ -676,22 +706,28 @@ mod tests {
     #[test]
     fn spans_cover_the_command_with_its_prefixes() {
         let script = "set -e\n  sudo apt-get \\\n   upgrade # now\n";
-        let mut out = Vec::new();
+        let mut out = Found::all();
         commands(script.as_bytes(), Text::script(10), &mut out);
+        let out = out.commands;
         assert_eq!(out[1].text, "apt-get upgrade");
         let start = script.find("sudo").unwrap();
         let end = script.find(" # now").unwrap();
         assert_eq!((out[1].start, out[1].end), (10 + start, 10 + end));
+        // A command whose bytes are not wanted is not built; the others are, where they lie.
+        let from_sudo = |from, _| from >= 10 + start;
+        let mut near = Found::new(&from_sudo);
+        commands(script.as_bytes(), Text::script(10), &mut near);
+        assert_eq!(near.commands, out[1..]);
     }
 
     #[test]
     fn ansible_free_form_options_are_not_words() {
-        let mut out = Vec::new();
+        let mut out = Found::all();
         let how = Text {
             ansible: true,
             ..Text::script(0)
         };
         commands(b"chdir=/tmp apt-get -y upgrade creates=/x", how, &mut out);
-        assert_eq!(out[0].text, "apt-get -y upgrade");
+        assert_eq!(out.commands[0].text, "apt-get -y upgrade");
     }
 }

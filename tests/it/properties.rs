@@ -133,6 +133,8 @@ proptest! {
             Just("- yum: name=* state=latest".to_owned()),
             Just("- shell: |\n    apt-get update && \\\n      apt-get -y upgrade".to_owned()),
             Just("ssh host 'sudo zypper -n patch'".to_owned()),
+            // A word joined across quotes that starts before its command does.
+            Just("true;zyp\"per\" -n patch".to_owned()),
             Just("<<EOF".to_owned()),
             Just("EOF".to_owned()),
             "[ -~\t]{0,40}",
@@ -144,7 +146,7 @@ proptest! {
         let bytes = text.as_bytes();
         // The same text read as a script and as YAML: every rule that matches in either way
         // must be among the literal prefilter's candidates.
-        let commands = contexts::commands(contexts::Kind::Shell, bytes, None);
+        let commands = contexts::commands(contexts::Kind::Shell, bytes, None, &|_, _| true);
         let docs = raci_lint::evidence::yaml::parse(&text);
         let tasks = contexts::tasks(&docs, &|_| true);
         for rules in RULES.iter() {
@@ -162,6 +164,11 @@ proptest! {
                     "the prefilter rejected rule {} on a text it matches", rule.id
                 );
             }
+            prop_assert_eq!(
+                matching_commands(rules, &commands),
+                matching_commands(rules, &commands_near_literals(rules, contexts::Kind::Shell, bytes, None)),
+                "a command a rule matches was not built"
+            );
         }
         for c in &commands {
             prop_assert!(c.start <= c.end && c.end <= bytes.len());
@@ -173,6 +180,40 @@ proptest! {
             prop_assert!(a.start <= a.end && a.end <= bytes.len());
         }
     }
+}
+
+/// The commands the scan builds from `text` read as `kind`: those whose bytes hold a literal of
+/// one of the pack's `command` rules.
+fn commands_near_literals(
+    rules: &PackRules,
+    kind: contexts::Kind,
+    text: &[u8],
+    docs: Option<&[raci_lint::evidence::yaml::Node]>,
+) -> Vec<raci_lint::evidence::shell::Command> {
+    let all: Vec<usize> = (0..rules.rules.len()).collect();
+    let (_, hits) = rules.candidates_and_hits(text, &all);
+    let keep = |start, end| {
+        hits.as_ref()
+            .is_none_or(|h| h.command_literal_within(start, end))
+    };
+    contexts::commands(kind, text, docs, &keep)
+}
+
+/// Each command that a `command` rule of the pack matches, with the rule.
+fn matching_commands(
+    rules: &PackRules,
+    commands: &[raci_lint::evidence::shell::Command],
+) -> Vec<(usize, String, usize, usize)> {
+    let mut matched = Vec::new();
+    for (i, rule) in rules.rules.iter().enumerate() {
+        for c in commands {
+            if rule.matches_command(&c.text) == Ok(true) {
+                matched.push((i, c.text.clone(), c.start, c.end));
+            }
+        }
+    }
+    matched.sort();
+    matched
 }
 
 /// Inputs the `evidence` fuzz target found, kept: the prefilter must take every rule that
@@ -187,10 +228,19 @@ fn fuzz_finds_stay_sound() {
         let tasks = contexts::tasks(&docs, &|_| true);
         let mut commands = Vec::new();
         for kind in contexts::KINDS {
-            commands.extend(contexts::commands(kind, data, Some(&docs)));
+            commands.extend(contexts::commands(kind, data, Some(&docs), &|_, _| true));
         }
         let mut checked = 0;
         for rules in RULES.iter() {
+            let mut near = Vec::new();
+            for kind in contexts::KINDS {
+                near.extend(commands_near_literals(rules, kind, data, Some(&docs)));
+            }
+            assert_eq!(
+                matching_commands(rules, &commands),
+                matching_commands(rules, &near),
+                "a command a rule matches was not built"
+            );
             for (i, rule) in rules.rules.iter().enumerate() {
                 let matched = !rule.matches(data).is_empty()
                     || commands
