@@ -153,6 +153,9 @@ pub struct PackRules {
     literals: Option<Occurrences>,
     /// For each literal of the automaton, the rules whose query names it.
     literal_rules: Vec<Vec<usize>>,
+    /// For each literal, whether it is the short name of an `ansible` rule's module: only
+    /// those, written as a key, say where a task may be.
+    module_names: Vec<bool>,
     /// Per rule, what a text must hold for it to match, over the automaton's literals.
     queries: Vec<Query<usize>>,
     /// Rules without usable literals: they run on every file they cover.
@@ -695,6 +698,18 @@ fn build(hir: &Hir) -> Option<Regex> {
         .ok()
 }
 
+/// The literals one of which the value of an `ansible` rule's argument must hold, when its
+/// regex cannot match the empty value (the argument must then be written) and has them.
+fn required_values(regex: &Lazy) -> Option<literals::Literals> {
+    regex
+        .hir
+        .properties()
+        .minimum_len()
+        .is_some_and(|n| n > 0)
+        .then(|| literals::required(&uncaptured(&regex.hir)).and_then(literals::unspaced))
+        .flatten()
+}
+
 /// Below this many files to scan, a pack's literal automaton is an NFA: building the DFA took
 /// longer than the scan saved (on a single role: 3 % of the run; on debops the NFA cost 20 %).
 const FEW_FILES: usize = 1000;
@@ -775,8 +790,11 @@ impl PackRules {
                         else {
                             continue;
                         };
-                        // The module's short name is in every form of the task.
-                        let lits = literals::usable(
+                        // The module's short name is in every form of the task, and so is one
+                        // of the literals that each required argument's value must hold: a
+                        // file with `copy:` tasks but no `unattended-upgrades` anywhere is not
+                        // read as YAML for a rule that needs both.
+                        let module = literals::usable(
                             modules
                                 .iter()
                                 .map(|m| m.to_ascii_lowercase().into_bytes())
@@ -785,6 +803,11 @@ impl PackRules {
                         .map_or(Query::Any, |set| {
                             Query::or(set.into_iter().map(Query::Lit).collect())
                         });
+                        let values = args.iter().filter_map(|(_, regex)| {
+                            let set = required_values(regex)?;
+                            Some(Query::or(set.into_iter().map(Query::Lit).collect()))
+                        });
+                        let lits = Query::and(std::iter::once(module).chain(values).collect());
                         (Matcher::Ansible { modules, args }, lits)
                     }
                 };
@@ -816,6 +839,17 @@ impl PackRules {
                 }
                 i
             }));
+        }
+        let mut module_names = vec![false; all.len()];
+        for rule in &rules {
+            if let Matcher::Ansible { modules, .. } = &rule.matcher {
+                for m in modules {
+                    let m = m.to_ascii_lowercase().into_bytes();
+                    if let Some(i) = all.iter().position(|l| *l == m) {
+                        module_names[i] = true;
+                    }
+                }
+            }
         }
         let literals = (!all.is_empty())
             .then(|| Occurrences::new(&all, few_files))
@@ -849,8 +883,7 @@ impl PackRules {
                             .split('|')
                             .map(|a| memchr::memmem::Finder::new(a.trim()).into_owned())
                             .collect(),
-                        values: literals::required(&uncaptured(&regex.hir))
-                            .and_then(literals::unspaced),
+                        values: required_values(regex),
                     })
                     .collect(),
                 _ => Vec::new(),
@@ -877,6 +910,7 @@ impl PackRules {
             globs,
             literals,
             literal_rules,
+            module_names,
             queries,
             always,
             commands,
@@ -999,7 +1033,7 @@ impl PackRules {
                         continue;
                     }
                     match self.rules[r].matcher {
-                        Matcher::Ansible { .. } => task = true,
+                        Matcher::Ansible { .. } => task |= self.module_names[lit],
                         Matcher::Command(_) => command = true,
                         Matcher::Pattern { .. } => {}
                     }
@@ -1161,6 +1195,36 @@ mod tests {
             assert!(ids(b"x\n  sudo apt-get -y dist-upgrade\n").len() > expected.len());
             assert_eq!(ids(b"nothing to see here\n"), expected);
         }
+    }
+
+    #[test]
+    fn an_ansible_rule_needs_its_module_and_its_arguments_literals() {
+        let (packs, _) = registry::builtin();
+        let pack = packs.into_iter().find(|p| p.id() == "sysbee").unwrap();
+        let rules = PackRules::compile(&Arc::new(pack));
+        let config = (0..rules.rules.len())
+            .find(|&r| rules.rules[r].id == "ansible-unattended-upgrades-config")
+            .unwrap();
+        let candidates = |text: &str| rules.candidates_and_hits(text.as_bytes(), &[config]).0;
+        // The module alone: no file of `copy:` tasks is read as YAML for this rule.
+        assert!(candidates("- copy:\n    src: a\n    dest: /etc/motd\n").is_empty());
+        assert_eq!(
+            candidates("- copy:\n    src: a\n    dest: /etc/apt/apt.conf.d/20auto-upgrades\n"),
+            [config]
+        );
+        // The argument's literal anywhere in the file, escaped in YAML, or split by quotes.
+        assert_eq!(
+            candidates(
+                "- copy:\n    src: a\n    dest: \"/etc/apt/apt.conf.d/20auto-upgr\\x61des\"\n"
+            ),
+            [config]
+        );
+        assert_eq!(
+            candidates("x: 20auto-up\"grades\"\n- template: {}\n"),
+            [config]
+        );
+        // The literal without the module: nothing to read either.
+        assert!(candidates("dest: /etc/apt/apt.conf.d/20auto-upgrades\n").is_empty());
     }
 
     #[test]

@@ -131,6 +131,9 @@ proptest! {
             Just("    name: \"*\"".to_owned()),
             Just("- ansible.builtin.apt:\n    upgrade: dist".to_owned()),
             Just("- yum: name=* state=latest".to_owned()),
+            Just("- ansible.builtin.copy:\n    dest: /etc/apt/apt.conf.d/20auto-upgrades".to_owned()),
+            Just("- service: name=unattended-upgrades enabled=yes".to_owned()),
+            Just("    name: \"unattended-upgr\\x61des\"".to_owned()),
             Just("- shell: |\n    apt-get update && \\\n      apt-get -y upgrade".to_owned()),
             Just("ssh host 'sudo zypper -n patch'".to_owned()),
             // A word joined across quotes that starts before its command does.
