@@ -176,17 +176,107 @@ fn build(hir: &Hir, words: bool) -> Query<Vec<u8>> {
         HirKind::Capture(cap) => build(&cap.sub, words),
         HirKind::Repetition(rep) if rep.min >= 1 => build(&rep.sub, words),
         HirKind::Alternation(subs) => Query::or(subs.iter().map(|s| build(s, words)).collect()),
-        HirKind::Concat(subs) => Query::and(
-            pieces(subs)
-                .into_iter()
-                .map(|piece| match piece {
-                    Piece::Run(run) => literal(run, words),
-                    Piece::Sub(sub) => build(sub, words),
-                })
-                .collect(),
-        ),
+        HirKind::Concat(subs) => {
+            // Adjacent parts that match only a few strings are taken together, as every
+            // string they can make: `\$\{?IPT` needs `$ipt` or `${ipt`, not merely `ipt` (in
+            // every `description:`), and `ip6?tables` needs `iptables` or `ip6tables`.
+            let mut parts = Vec::new();
+            let mut strings: Option<Literals> = None;
+            for sub in subs {
+                match exact(sub) {
+                    Some(set) => {
+                        strings = Some(match strings.take() {
+                            None => set,
+                            Some(before) => product(&before, &set).unwrap_or_else(|| {
+                                parts.push(one_of(before, words));
+                                set
+                            }),
+                        });
+                    }
+                    None => {
+                        parts.extend(strings.take().map(|set| one_of(set, words)));
+                        parts.push(build(sub, words));
+                    }
+                }
+            }
+            parts.extend(strings.map(|set| one_of(set, words)));
+            Query::and(parts)
+        }
         _ => Query::Any,
     }
+}
+
+/// At most this many strings in a set that [`exact`] gives.
+const MAX_EXACT: usize = 16;
+
+/// Every string `hir` can match, lower-cased, when there are at most [`MAX_EXACT`]: literals,
+/// characters of one letter in either case, optional parts, alternations and concatenations
+/// of these.
+fn exact(hir: &Hir) -> Option<Literals> {
+    match hir.kind() {
+        HirKind::Empty => Some(vec![Vec::new()]),
+        HirKind::Literal(lit) => Some(vec![lit.0.to_ascii_lowercase()]),
+        HirKind::Class(_) => one_char(hir).map(|b| vec![vec![b]]),
+        HirKind::Capture(cap) => exact(&cap.sub),
+        HirKind::Repetition(rep) if rep.min == 0 && rep.max == Some(1) => {
+            let mut set = exact(&rep.sub)?;
+            set.push(Vec::new());
+            set.sort();
+            set.dedup();
+            (set.len() <= MAX_EXACT).then_some(set)
+        }
+        HirKind::Alternation(subs) => {
+            let mut set = Vec::new();
+            for sub in subs {
+                set.extend(exact(sub)?);
+            }
+            set.sort();
+            set.dedup();
+            (set.len() <= MAX_EXACT).then_some(set)
+        }
+        HirKind::Concat(subs) => subs
+            .iter()
+            .try_fold(vec![Vec::new()], |set, sub| product(&set, &exact(sub)?)),
+        _ => None,
+    }
+}
+
+/// Each string of `a` followed by each of `b`, when there are at most [`MAX_EXACT`].
+fn product(a: &Literals, b: &Literals) -> Option<Literals> {
+    if a.len().saturating_mul(b.len()) > MAX_EXACT {
+        return None;
+    }
+    let mut set: Literals = a
+        .iter()
+        .flat_map(|x| b.iter().map(move |y| [x.as_slice(), y].concat()))
+        .collect();
+    set.sort();
+    set.dedup();
+    Some(set)
+}
+
+/// A match holds one of `set`'s strings. One that holds another of them (with no white space
+/// in either) is left out: it is found whenever it could matter.
+fn one_of(set: Literals, words: bool) -> Query<Vec<u8>> {
+    if set.iter().any(Vec::is_empty) {
+        // The parts may match nothing at all.
+        return Query::Any;
+    }
+    let plain = |s: &[u8]| !s.iter().any(u8::is_ascii_whitespace);
+    let kept: Vec<&Vec<u8>> = set
+        .iter()
+        .filter(|s| {
+            !plain(s)
+                || !set.iter().any(|t| {
+                    t.len() < s.len() && plain(t) && s.windows(t.len()).any(|w| w == t.as_slice())
+                })
+        })
+        .collect();
+    Query::or(
+        kept.into_iter()
+            .map(|s| literal(s.clone(), words))
+            .collect(),
+    )
 }
 
 /// One of these must occur in every match of `hir`; `None` when nothing is required.
@@ -322,8 +412,23 @@ mod tests {
             (
                 r"^(?:apt-get|apt)\s+(?:dist-)?upgrade",
                 false,
-                And(vec![Or(vec![lit("apt-get"), lit("apt")]), lit("upgrade")]),
+                // `apt-get` holds `apt`: it is found whenever it could matter.
+                And(vec![lit("apt"), lit("upgrade")]),
             ),
+            // Parts that match a few strings, taken together.
+            (
+                r"\$\{?(?:IPT|IP6T|IPTABLES)\}?\s+-A",
+                true,
+                Or(vec![lit("$ip6t"), lit("$ipt"), lit("${ip6t"), lit("${ipt")]),
+            ),
+            (
+                r"ip6?tables",
+                false,
+                Or(vec![lit("ip6tables"), lit("iptables")]),
+            ),
+            (r"(?i)apt(?:-get)?\s", false, lit("apt")),
+            // A class of two letters is no one string; an optional tail may be absent.
+            (r"xyz[bc]d?", false, lit("xyz")),
             (
                 r"ufw\s+(?:allow|deny)|nft\s+-f",
                 false,
@@ -350,6 +455,84 @@ mod tests {
         let q = query_of(r"ufw\s+(?:allow|deny)", false);
         assert!(q.holds(&|l| l == "ufw" || l == "deny"));
         assert!(!q.holds(&|l| l == "ufw"));
+    }
+
+    /// Small patterns of literals, optional parts, alternations, classes and repetitions over
+    /// a few characters, so that random texts often match them.
+    fn pattern() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            prop::sample::select(vec![
+                "a", "b", "B", "ab", "ba", "aab", "abba", "\\$", "\\{", "[aA]", "[ab]", "\\s"
+            ])
+            .prop_map(str::to_owned),
+        ];
+        leaf.prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                4 => prop::collection::vec(inner.clone(), 2..5).prop_map(|v| v.concat()),
+                3 => prop::collection::vec(inner.clone(), 2..4)
+                    .prop_map(|v| format!("(?:{})", v.join("|"))),
+                3 => inner.clone().prop_map(|p| format!("(?:{p})?")),
+                1 => inner.clone().prop_map(|p| format!("(?:{p})+")),
+                1 => inner.prop_map(|p| format!("(?:{p})*")),
+            ]
+        })
+    }
+
+    /// A string `hir` matches, each choice (a branch, a count, a character) taken from
+    /// `choices` in turn.
+    fn sample(hir: &Hir, choices: &mut impl Iterator<Item = usize>, out: &mut String) {
+        let mut pick = |n: usize| choices.next().unwrap_or(0) % n.max(1);
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(lit) => out.push_str(std::str::from_utf8(&lit.0).unwrap()),
+            HirKind::Class(Class::Unicode(c)) => {
+                let r = &c.ranges()[pick(c.ranges().len())];
+                let span = u32::from(r.end()) - u32::from(r.start()) + 1;
+                let at = u32::from(r.start()) + u32::try_from(pick(span as usize)).unwrap();
+                out.push(char::from_u32(at).unwrap_or(r.start()));
+            }
+            HirKind::Class(Class::Bytes(c)) => out.push(char::from(c.ranges()[0].start())),
+            HirKind::Capture(cap) => sample(&cap.sub, choices, out),
+            HirKind::Repetition(rep) => {
+                let extra = pick(3) as u32;
+                let count = rep
+                    .max
+                    .map_or(rep.min + extra, |max| (rep.min + extra).min(max));
+                for _ in 0..count {
+                    sample(&rep.sub, choices, out);
+                }
+            }
+            HirKind::Alternation(subs) => {
+                let branch = pick(subs.len());
+                sample(&subs[branch], choices, out);
+            }
+            HirKind::Concat(subs) => subs.iter().for_each(|s| sample(s, choices, out)),
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever a pattern matches holds what its query asks for.
+        #[test]
+        fn a_match_holds_what_the_query_asks(
+            pattern in pattern(),
+            case_insensitive in proptest::bool::ANY,
+            words in proptest::bool::ANY,
+            choices in proptest::collection::vec(proptest::num::usize::ANY, 0..64),
+            around in "[ab ]{0,4}",
+        ) {
+            let pattern = if case_insensitive { format!("(?i){pattern}") } else { pattern };
+            let hir = regex_syntax::parse(&pattern).unwrap();
+            let q = query(&hir, words);
+            let mut text = around.clone();
+            sample(&hir, &mut choices.into_iter(), &mut text);
+            text.push_str(&around);
+            let lower = text.to_ascii_lowercase();
+            proptest::prop_assert!(
+                q.holds(&|l| lower.as_bytes().windows(l.len()).any(|w| w == l.as_slice())),
+                "{pattern} matches {text:?} without {q:?}"
+            );
+        }
     }
 
     #[test]

@@ -698,14 +698,16 @@ fn build(hir: &Hir) -> Option<Regex> {
         .ok()
 }
 
-/// The literals one of which the value of an `ansible` rule's argument must hold, when its
-/// regex cannot match the empty value (the argument must then be written) and has them.
+/// Whether an `ansible` rule's argument must be written for the rule to match: its regex
+/// cannot match the empty value.
+fn must_be_written(regex: &Lazy) -> bool {
+    regex.hir.properties().minimum_len().is_some_and(|n| n > 0)
+}
+
+/// The literals one of which the value of an `ansible` rule's argument must hold, when it
+/// must be written and its regex has them.
 fn required_values(regex: &Lazy) -> Option<literals::Literals> {
-    regex
-        .hir
-        .properties()
-        .minimum_len()
-        .is_some_and(|n| n > 0)
+    must_be_written(regex)
         .then(|| literals::required(&uncaptured(&regex.hir)).and_then(literals::unspaced))
         .flatten()
 }
@@ -875,9 +877,7 @@ impl PackRules {
             .map(|rule| match &rule.matcher {
                 Matcher::Ansible { args, .. } => args
                     .iter()
-                    .filter(|(_, regex)| {
-                        regex.hir.properties().minimum_len().is_some_and(|n| n > 0)
-                    })
+                    .filter(|(_, regex)| must_be_written(regex))
                     .map(|(name, regex)| RequiredArg {
                         names: name
                             .split('|')
