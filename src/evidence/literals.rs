@@ -463,7 +463,8 @@ mod tests {
         use proptest::prelude::*;
         let leaf = prop_oneof![
             prop::sample::select(vec![
-                "a", "b", "B", "ab", "ba", "aab", "abba", "\\$", "\\{", "[aA]", "[ab]", "\\s"
+                "a", "b", "B", "ab", "ba", "aab", "abba", "\\$", "\\{", "[aA]", "[ab]", "\\s", " ",
+                "ab ba"
             ])
             .prop_map(str::to_owned),
         ];

@@ -197,8 +197,9 @@ pub struct YamlHits {
 
 impl YamlHits {
     /// Whether the bytes `start..end` overlap a literal of a `command` rule: a command that
-    /// does not cannot match one (its words are bytes of the file, unquoted and unescaped,
-    /// and a literal of a `command` rule holds no white space).
+    /// does not cannot match one (its words are bytes of the file, unquoted and unescaped once
+    /// or twice, as [`joined_words`] reads them too, and a literal of a `command` rule holds no
+    /// white space).
     pub fn command_literal_within(&self, start: usize, end: usize) -> bool {
         let before_end = self.spans.partition_point(|&(s, _)| s < end);
         before_end > 0 && self.reach[before_end - 1] > start
@@ -226,11 +227,13 @@ impl YamlHits {
 /// `pg_du"mp"` and `pg_du\` + line end + `mp` are `pg_dump` to the shell lexer, `"\x70g_dump"`
 /// is `pg_dump` in a YAML double-quoted scalar. `each(start, end, word)` gets each such word
 /// (with the bytes it takes up) as the shell reads it and, when it holds `\x`, `\u` or `\U`,
-/// as YAML does; it returns false to stop. The literal automaton runs over these too, so
+/// as YAML does; each of these also without the quotes and backslashes left in it, as a
+/// second reading leaves it; it returns false to stop. The literal automaton runs over these too, so
 /// quoting inside a word hides no literal from the prefilter. Linear: words never overlap.
 pub fn joined_words(text: &[u8], each: &mut dyn FnMut(usize, usize, &[u8]) -> bool) {
     let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
     let mut word = Vec::new();
+    let mut stripped = Vec::new();
     let mut next = 0;
     let quote = |b: u8| b == b'"' || b == b'\'';
     while let Some(k) = memchr::memchr3(b'"', b'\'', b'\\', &text[next..]) {
@@ -269,14 +272,19 @@ pub fn joined_words(text: &[u8], each: &mut dyn FnMut(usize, usize, &[u8]) -> bo
         }
         let raw = &text[start..end];
         next = end.max(at + 1);
-        unquote(raw, false, &mut word);
-        if !each(start, end, &word) {
-            return;
-        }
-        if yaml {
-            unquote(raw, true, &mut word);
+        for yaml in [false, true].into_iter().take(1 + usize::from(yaml)) {
+            unquote(raw, yaml, &mut word);
             if !each(start, end, &word) {
                 return;
+            }
+            // Read twice (a YAML string, then a shell; an `sh -c` string): an escaped quote
+            // or backslash is gone after the second reading (`pg_\"dump\"` is `pg_dump`).
+            if memchr::memchr3(b'"', b'\'', b'\\', &word).is_some() {
+                stripped.clear();
+                stripped.extend(word.iter().filter(|b| !matches!(b, b'"' | b'\'' | b'\\')));
+                if !each(start, end, &stripped) {
+                    return;
+                }
             }
         }
     }
@@ -805,11 +813,17 @@ impl PackRules {
                         .map_or(Query::Any, |set| {
                             Query::or(set.into_iter().map(Query::Lit).collect())
                         });
-                        let values = args.iter().filter_map(|(_, regex)| {
-                            let set = required_values(regex)?;
-                            Some(Query::or(set.into_iter().map(Query::Lit).collect()))
-                        });
-                        let lits = Query::and(std::iter::once(module).chain(values).collect());
+                        // With no usable module name, the rule needs nothing: its tasks can be
+                        // anywhere, and only module names say where tasks are.
+                        let lits = if module == Query::Any {
+                            Query::Any
+                        } else {
+                            let values = args.iter().filter_map(|(_, regex)| {
+                                let set = required_values(regex)?;
+                                Some(Query::or(set.into_iter().map(Query::Lit).collect()))
+                            });
+                            Query::and(std::iter::once(module).chain(values).collect())
+                        };
                         (Matcher::Ansible { modules, args }, lits)
                     }
                 };
@@ -1225,6 +1239,26 @@ mod tests {
         );
         // The literal without the module: nothing to read either.
         assert!(candidates("dest: /etc/apt/apt.conf.d/20auto-upgrades\n").is_empty());
+        // Read twice (YAML, then the free-form arguments): the escaped quotes are gone.
+        assert_eq!(
+            candidates("- copy: \"src=a dest=/etc/apt/apt.conf.d/20auto-up\\\"grades\\\"\"\n"),
+            [config]
+        );
+    }
+
+    #[test]
+    fn an_ansible_rule_without_a_usable_module_name_reads_every_file() {
+        let text = "provider: { id: x, name: X }\nactivities:\n  - id: patching\n    title: Patching\n    category: maintenance\n    provider: [R, A]\n    customer: [I]\n    evidence:\n      - id: at-upgrade\n        files: [\"**/*.yml\"]\n        ansible:\n          module: [at]\n          args:\n            command: 'apt-get\\s+upgrade'\n        description: an at job upgrades every package\n";
+        let source = crate::source::SourceFile::new("x.yaml", text.to_owned());
+        let (pack, findings) = registry::load_one(&source, crate::model::PackOrigin::User);
+        let pack = pack.unwrap_or_else(|| panic!("{findings:?}"));
+        let rules = PackRules::compile(&Arc::new(pack));
+        // `at` is too short to look for: the rule needs nothing, and every place may be a task.
+        assert!(rules.always[0]);
+        let (candidates, hits) =
+            rules.candidates_and_hits(b"- at:\n    command: apt-get upgrade\n", &[0]);
+        assert_eq!(candidates, [0]);
+        assert!(hits.is_none());
     }
 
     #[test]

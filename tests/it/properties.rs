@@ -138,6 +138,9 @@ proptest! {
             Just("ssh host 'sudo zypper -n patch'".to_owned()),
             // A word joined across quotes that starts before its command does.
             Just("true;zyp\"per\" -n patch".to_owned()),
+            // Read twice: a YAML string, then the free-form arguments; an `sh -c` string.
+            Just("- copy: \"src=a dest=/etc/apt/apt.conf.d/20auto-up\\\"grades\\\"\"".to_owned()),
+            Just("sh -c \"pg_\\\"dump\\\" shop\"".to_owned()),
             Just("<<EOF".to_owned()),
             Just("EOF".to_owned()),
             "[ -~\t]{0,40}",
