@@ -221,18 +221,14 @@ fn exact(hir: &Hir) -> Option<Literals> {
         HirKind::Repetition(rep) if rep.min == 0 && rep.max == Some(1) => {
             let mut set = exact(&rep.sub)?;
             set.push(Vec::new());
-            set.sort();
-            set.dedup();
-            (set.len() <= MAX_EXACT).then_some(set)
+            at_most(set, MAX_EXACT)
         }
         HirKind::Alternation(subs) => {
             let mut set = Vec::new();
             for sub in subs {
                 set.extend(exact(sub)?);
             }
-            set.sort();
-            set.dedup();
-            (set.len() <= MAX_EXACT).then_some(set)
+            at_most(set, MAX_EXACT)
         }
         HirKind::Concat(subs) => subs
             .iter()
@@ -246,13 +242,18 @@ fn product(a: &Literals, b: &Literals) -> Option<Literals> {
     if a.len().saturating_mul(b.len()) > MAX_EXACT {
         return None;
     }
-    let mut set: Literals = a
+    let set = a
         .iter()
         .flat_map(|x| b.iter().map(move |y| [x.as_slice(), y].concat()))
         .collect();
+    at_most(set, MAX_EXACT)
+}
+
+/// `set` sorted, without repeats, when it then holds at most `max` strings.
+fn at_most(mut set: Literals, max: usize) -> Option<Literals> {
     set.sort();
     set.dedup();
-    Some(set)
+    (set.len() <= max).then_some(set)
 }
 
 /// A match holds one of `set`'s strings. One that holds another of them (with no white space
@@ -290,9 +291,7 @@ fn walk(hir: &Hir) -> Option<Literals> {
             for sub in subs {
                 all.extend(walk(sub)?);
             }
-            all.sort();
-            all.dedup();
-            (all.len() <= MAX_SET).then_some(all)
+            at_most(all, MAX_SET)
         }
         HirKind::Concat(subs) => concat(subs),
         _ => None,
