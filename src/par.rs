@@ -137,6 +137,34 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_on_either_side_of_each_reaches_the_caller_and_nothing_waits() {
+        let items: Vec<u32> = (0..20_000).collect();
+        for threads in [2, 8] {
+            // A worker panics: the others finish, and the panic is raised here.
+            let worker = std::panic::catch_unwind(|| {
+                super::each(&items, threads, |&i| assert!(i != 5_000, "worker"), |()| {});
+            });
+            assert!(worker.is_err(), "{threads}");
+            // The taking side panics: the workers stop at their next batch, not blocked on a
+            // full channel.
+            let mut taken = 0;
+            let taker = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                super::each(
+                    &items,
+                    threads,
+                    |&i| i,
+                    |_| {
+                        taken += 1;
+                        assert!(taken < 1_000, "taker");
+                    },
+                );
+            }));
+            assert!(taker.is_err(), "{threads}");
+            assert_eq!(taken, 1_000);
+        }
+    }
+
+    #[test]
     fn results_keep_input_order_whatever_the_thread_count() {
         let items: Vec<u32> = (0..1000).collect();
         for threads in [1, 2, 8] {

@@ -363,6 +363,36 @@ fn findings_past_max_findings_are_counted_and_still_decide_the_exit_status() {
 }
 
 #[test]
+fn more_ownership_files_than_the_walk_checks_read_the_same_on_any_thread_count() {
+    // The walker threads check at most 1,024 ownership files, holding at most max-findings
+    // findings in all; the others are checked after the walk. 1,100 folders, each with an
+    // ownership file that claims a provider duty and a script that performs one: past both
+    // bounds, the report is the one a single thread gives.
+    let mut files: Vec<(String, &[u8])> = Vec::new();
+    for i in 0..1_100 {
+        files.push((format!("team{i:04}/raci.yaml"), CLAIM.as_bytes()));
+        files.push((format!("team{i:04}/up.sh"), b"apt-get -y dist-upgrade\n"));
+    }
+    files.push(("raci-lint.yaml".to_owned(), b"max-findings: 300\n"));
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), *b)).collect();
+    let dir = repo(&files);
+    let shown = |threads: &str| {
+        let out = raci(dir.path(), &["--format", "json", "--threads", threads]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        out.stdout
+    };
+    let one = shown("1");
+    let report: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(report["summary"]["files"], 1_100);
+    assert_eq!(report["summary"]["scanned"], 1_100);
+    assert_eq!(report["diagnostics"].as_array().unwrap().len(), 301);
+    assert!(report["summary"]["dropped"].as_u64().unwrap() > 2_000);
+    for threads in ["2", "8", "2"] {
+        assert_eq!(shown(threads), one, "{threads} threads");
+    }
+}
+
+#[test]
 fn names_that_display_alike_are_two_files() {
     use std::os::unix::ffi::OsStrExt;
     let dir = repo(&[]);
