@@ -70,6 +70,46 @@ pub struct FileOrigin {
     pub ownership: bool,
 }
 
+/// Where the files that can have fixes come from, by shown path. Two files can share a shown
+/// path: names that are not UTF-8 and display alike (`x\xff` and `x\xfe` both show as `x` and
+/// U+FFFD). A fix is known by its file's shown path, so neither file gets one: an edit meant
+/// for one must never be applied to the other.
+#[derive(Debug, Default)]
+pub struct Origins {
+    by_shown: std::collections::BTreeMap<String, FileOrigin>,
+    shared: std::collections::BTreeSet<String>,
+}
+
+impl Origins {
+    fn insert(&mut self, shown: String, origin: FileOrigin) {
+        use std::collections::btree_map::Entry;
+        match self.by_shown.entry(shown) {
+            Entry::Vacant(entry) => {
+                entry.insert(origin);
+            }
+            Entry::Occupied(mut entry) if entry.get().path == origin.path => {
+                entry.get_mut().ownership |= origin.ownership;
+            }
+            Entry::Occupied(entry) => {
+                self.shared.insert(entry.key().clone());
+            }
+        }
+    }
+
+    /// The file shown as `shown`, unless two files show so.
+    pub fn get(&self, shown: &str) -> Option<&FileOrigin> {
+        if self.shared.contains(shown) {
+            return None;
+        }
+        self.by_shown.get(shown)
+    }
+
+    /// Two files show as `shown`.
+    pub fn is_shared(&self, shown: &str) -> bool {
+        self.shared.contains(shown)
+    }
+}
+
 /// The outcome of a check run: sorted findings, counts, and what `--verbose` lists.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -94,7 +134,7 @@ pub struct Report {
     /// them fixable.
     pub unsafe_fixable: usize,
     /// Where the files that can have fixes come from, by shown path.
-    pub origins: std::collections::BTreeMap<String, FileOrigin>,
+    pub origins: Origins,
     /// With `--diff`: every changed file before and after its fixes, for the caller to print.
     pub diff: Option<Vec<FileDiff>>,
     /// With `--fix`: the files to write (path, bytes), for the caller to write.
@@ -645,6 +685,15 @@ fn finish(
         findings.insert(0, notice);
     }
     report.summary.dropped = lost;
+    for finding in &mut findings {
+        if finding
+            .path
+            .as_deref()
+            .is_some_and(|p| report.origins.is_shared(p))
+        {
+            finding.fix = None;
+        }
+    }
     for fix in findings
         .iter()
         .filter(|f| !f.waived)

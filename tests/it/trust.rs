@@ -423,6 +423,66 @@ fn names_that_display_alike_are_two_files() {
 }
 
 #[test]
+fn files_that_display_alike_get_no_fix_and_are_never_written_with_each_others_text() {
+    // Two ownership files, each with a waiver that waives nothing (a safe fix removes it), in
+    // folders whose names are not UTF-8 and show alike. Their fixes are known by the shown
+    // path: one file's edits applied to the other's text would write it with the wrong bytes.
+    use std::os::unix::ffi::OsStrExt;
+    const STALE: &str = "  - code: activity-overridden\n    reason: old\n";
+    let first = format!(
+        "provider: sysbee\nresponsibilities:\n  web-application-security: webteam\nwaivers:\n{STALE}"
+    );
+    let second = format!(
+        "# a longer file\nprovider: sysbee\nresponsibilities:\n  web-application-security: webteam\nwaivers:\n  - code: unowned-duty\n    reason: later\n{STALE}"
+    );
+    let dir = repo(&[("plain/raci.yaml", first.as_bytes())]);
+    let mut alike = Vec::new();
+    for (byte, body) in [(0xff_u8, &first), (0xfe, &second)] {
+        let folder = dir.path().join(OsStr::from_bytes(&[b'x', byte]));
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("raci.yaml"), body).unwrap();
+        alike.push((folder.join("raci.yaml"), body.clone()));
+    }
+    let report = json(&raci(dir.path(), &["--format", "json"]));
+    let fixes: Vec<(&str, bool)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "unused-waiver")
+        .map(|d| (d["path"].as_str().unwrap(), d.get("fix").is_some()))
+        .collect();
+    assert_eq!(fixes.len(), 3, "{fixes:?}");
+    for (path, fix) in &fixes {
+        assert_eq!(*fix, *path == "plain/raci.yaml", "{fixes:?}");
+    }
+    assert_eq!(report["summary"]["fixable"], 1);
+
+    let diff = raci(dir.path(), &["--diff", "."]);
+    assert_eq!(diff.status.code(), Some(1), "{}", text(&diff.stderr));
+    let headers: Vec<String> = text(&diff.stdout)
+        .lines()
+        .filter(|l| l.starts_with("+++"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(headers, ["+++ b/plain/raci.yaml"]);
+
+    let out = raci(dir.path(), &["--fix", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout)
+            .lines()
+            .any(|l| l.ends_with("; fixed 1 finding")),
+        "{}",
+        text(&out.stdout)
+    );
+    let fixed = std::fs::read_to_string(dir.path().join("plain/raci.yaml")).unwrap();
+    assert!(!fixed.contains("activity-overridden"), "{fixed}");
+    for (path, body) in alike {
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), body);
+    }
+}
+
+#[test]
 fn unreadable_and_special_scanned_files_are_reported_never_silent() {
     let dir = repo(&[("raci.yaml", CLAIM.as_bytes()), ("ok.sh", b"echo hi\n")]);
     std::os::unix::fs::symlink("/nowhere/at/all", dir.path().join("gone.sh")).unwrap();
