@@ -49,6 +49,7 @@ pub fn ownership(source: &Arc<SourceFile>, packs: &Packs, folder: &Path) -> Chec
         provider: file.provider.value.value.clone(),
         field: field.clone(),
         checked: false,
+        used: vec![false; field.value.value.len()],
     });
     let resolved = checks::ownership_file(file, packs, &mut sink).map(|mut resolved| {
         resolved.folder = folder.to_path_buf();

@@ -216,12 +216,27 @@ pub fn check(settings: &Settings) -> Report {
     }
 }
 
-/// One ownership file loaded and checked, its findings capped to `max_findings`.
+/// One ownership file loaded and checked, its findings split by its own waivers, then each
+/// part capped to `max_findings`.
 struct OwnershipChecked {
     resolved: Option<checks::Resolved>,
     waivers: Option<checks::waivers::WaiverSet>,
     findings: Vec<Finding>,
+    waived: Vec<Finding>,
     dropped: Vec<Dropped>,
+}
+
+/// The first `max` findings in output order. For waived findings, which are only listed (with
+/// `--show-waived`) and never counted: past the limit they are not.
+fn first_in_output_order(findings: Vec<Finding>, max: usize) -> Vec<Finding> {
+    if findings.len() <= max {
+        return findings;
+    }
+    let mut sink = Sink::default();
+    sink.extend(findings);
+    let mut kept = sink.into_sorted();
+    kept.truncate(max);
+    kept
 }
 
 fn check_ownership(
@@ -229,6 +244,7 @@ fn check_ownership(
     packs: &model::pack::Packs,
     cwd: &std::path::Path,
     max_findings: usize,
+    today: checks::waivers::Date,
 ) -> OwnershipChecked {
     let folder = paths::absolute(cwd, candidate.path.parent().unwrap_or(&candidate.path));
     let source = load::read::source(
@@ -237,7 +253,7 @@ fn check_ownership(
         candidate.contents.as_deref(),
         load::FileKind::Ownership,
     );
-    let checked = match source {
+    let mut checked = match source {
         Ok(source) => document::ownership(&source, packs, &folder),
         Err(finding) => document::Checked {
             findings: vec![finding],
@@ -245,12 +261,16 @@ fn check_ownership(
             waivers: None,
         },
     };
+    let (findings, waived) = match &mut checked.waivers {
+        Some(set) => checks::waivers::waive_own(set, checked.findings, today),
+        None => (checked.findings, Vec::new()),
+    };
     let mut dropped = Vec::new();
-    let findings = cap(checked.findings, max_findings, &mut dropped);
     OwnershipChecked {
         resolved: checked.resolved,
         waivers: checked.waivers,
-        findings,
+        findings: cap(findings, max_findings, &mut dropped),
+        waived: first_in_output_order(waived, max_findings),
         dropped,
     }
 }
@@ -394,7 +414,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
                     contents: overlay.get(path).cloned(),
                 };
                 early.check(&candidate, settings.evidence, settings.max_findings, &|c| {
-                    check_ownership(c, &packs.0, &cwd, settings.max_findings)
+                    check_ownership(c, &packs.0, &cwd, settings.max_findings, settings.today)
                 });
             };
             walk(Some(&check))
@@ -504,13 +524,20 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
 
     report.checked = found.ownership.iter().map(|c| c.display.clone()).collect();
     let check_one = |candidate: &discover::Candidate| {
-        early
-            .take(candidate)
-            .unwrap_or_else(|| check_ownership(candidate, &packs, &cwd, settings.max_findings))
+        early.take(candidate).unwrap_or_else(|| {
+            check_ownership(
+                candidate,
+                &packs,
+                &cwd,
+                settings.max_findings,
+                settings.today,
+            )
+        })
     };
     let mut resolved = Vec::new();
     let mut waiver_sets = Vec::new();
     let mut dropped = Vec::new();
+    let mut waived_own = Vec::new();
     // In chunks, capped after each: thousands of ownership files with findings each keep no
     // more in memory than can be shown.
     for chunk in found.ownership.chunks(CHUNK) {
@@ -518,6 +545,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
             resolved.extend(checked.resolved);
             waiver_sets.extend(checked.waivers);
             sink.extend(checked.findings);
+            waived_own.extend(checked.waived);
             dropped.extend(checked.dropped);
         }
         if sink.findings().len() > settings.max_findings {
@@ -525,6 +553,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
             sink = Sink::default();
             sink.extend(kept);
         }
+        waived_own = first_in_output_order(waived_own, settings.max_findings);
     }
     for checked in par::map(&above, threads, check_one) {
         resolved.extend(checked.resolved);
@@ -532,6 +561,9 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     }
     let outside: std::collections::HashSet<&str> =
         above.iter().map(|c| c.display.as_str()).collect();
+    // Every ownership file's waivers, before the scan: evidence is waived where it is found, so
+    // that a waived match is never counted past `max-findings` as a reported one.
+    let waivers = checks::waivers::Waivers::new(&waiver_sets, settings.today);
 
     if settings.evidence {
         let mut trimmed = Vec::new();
@@ -546,6 +578,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
             max_findings: settings.max_findings,
             overlay: &overlay,
             precompiled: Some(&early.rules),
+            waivers: Some(&waivers),
         };
         let scan = evidence::scan(&plan, &mut trim);
         for path in &scan.uncovered {
@@ -595,18 +628,15 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     // Evidence waivers are judged only when the scan looked at something: not with
     // --no-evidence, nor when the PATHs name only ownership files.
     let evidence_judged = settings.evidence && scanned_any_path;
-    let (kept, waived) = checks::waivers::apply(
-        sink.into_findings(),
-        &waiver_sets,
-        settings.today,
-        evidence_judged,
-    );
+    let (mut kept, waived) = waivers.split(sink.into_findings());
+    kept.extend(waivers.finish(evidence_judged));
     // Waivers of the ownership files above the PATHs are used, never reported.
     let kept: Vec<Finding> = kept
         .into_iter()
         .filter(|f| f.path.as_deref().is_none_or(|p| !outside.contains(p)))
         .collect();
     report.waived.extend(waived);
+    report.waived.extend(waived_own);
     let mut sink = Sink::default();
     sink.extend(kept);
     if settings.show_waived {

@@ -5,6 +5,7 @@
 //! nothing is `unused-waiver`.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use globset::GlobMatcher;
 
@@ -66,38 +67,53 @@ pub struct WaiverSet {
     /// of it was judged and its waivers are never reported unused: that would be noise, and a
     /// fix would remove waivers that are needed once the file resolves.
     pub checked: bool,
+    /// The waivers (by index) that accepted one of the file's own findings as soon as it was
+    /// checked ([`waive_own`]): before any cap on findings, so that none past it is counted as
+    /// reported, nor its waiver as unused.
+    pub used: Vec<bool>,
 }
 
 /// A waiver that may apply.
 struct Active<'a> {
+    /// Its index in its set's list.
+    index: usize,
     set: &'a WaiverSet,
     waiver: &'a Waiver,
     code: Code,
     path: Option<GlobMatcher>,
-    used: bool,
+    /// Set from any thread of the scan, as evidence is waived where it is found.
+    used: AtomicBool,
 }
 
 impl Active<'_> {
     fn matches(&self, f: &Finding) -> bool {
-        if f.code != self.code {
-            return false;
-        }
-        if let Some(activity) = &self.waiver.activity
-            && f.activity.as_deref() != Some(activity.value.as_str())
-        {
-            return false;
-        }
-        if let Some(glob) = &self.path {
-            let path = f.path.as_deref().unwrap_or("");
-            let rel = if self.set.folder.is_empty() {
-                path
-            } else {
-                path.strip_prefix(&self.set.folder)
-                    .map_or(path, |p| p.trim_start_matches('/'))
-            };
-            return glob.is_match(rel);
-        }
-        true
+        f.code == self.code
+            && self.takes_activity(f.activity.as_deref())
+            && self.takes_path(f.path.as_deref().unwrap_or(""))
+    }
+
+    fn takes_activity(&self, activity: Option<&str>) -> bool {
+        self.waiver
+            .activity
+            .as_ref()
+            .is_none_or(|a| activity == Some(a.value.as_str()))
+    }
+
+    fn takes_path(&self, path: &str) -> bool {
+        let Some(glob) = &self.path else {
+            return true;
+        };
+        let rel = if self.set.folder.is_empty() {
+            path
+        } else {
+            path.strip_prefix(&self.set.folder)
+                .map_or(path, |p| p.trim_start_matches('/'))
+        };
+        glob.is_match(rel)
+    }
+
+    fn use_it(&self) {
+        self.used.store(true, Ordering::Relaxed);
     }
 
     /// Whether the finding belongs to this waiver's ownership file.
@@ -120,11 +136,165 @@ pub fn apply(
     today: Date,
     evidence_judged: bool,
 ) -> (Vec<Finding>, Vec<Finding>) {
+    let waivers = Waivers::new(sets, today);
+    let (mut reported, waived) = waivers.split(findings);
+    reported.extend(waivers.finish(evidence_judged));
+    (reported, waived)
+}
+
+/// An ownership file's own findings split by its own waivers as soon as it is checked, the
+/// waivers used marked in `set`: a cap on findings then never counts a waived one as reported.
+/// Only evidence is attributed to a file from elsewhere, and the scan waives it where found.
+pub fn waive_own(
+    set: &mut WaiverSet,
+    findings: Vec<Finding>,
+    today: Date,
+) -> (Vec<Finding>, Vec<Finding>) {
+    let (split, used) = {
+        let waivers = Waivers::new(std::slice::from_ref(set), today);
+        let split = waivers.split(findings);
+        let used: Vec<usize> = waivers
+            .active
+            .iter()
+            .filter(|a| a.used.load(Ordering::Relaxed))
+            .map(|a| a.index)
+            .collect();
+        (split, used)
+    };
+    for i in used {
+        if let Some(u) = set.used.get_mut(i) {
+            *u = true;
+        }
+    }
+    split
+}
+
+/// The valid waivers of a run's ownership files, ready to accept findings in as many steps as
+/// the run takes, then judged once: malformed, expired, unused.
+pub struct Waivers<'a> {
+    active: Vec<Active<'a>>,
+    /// The active waivers of each ownership file, by its shown path, so a finding asks only its
+    /// own file's waivers.
+    by_file: std::collections::HashMap<&'a str, Vec<usize>>,
+    /// The waivers' own findings but `unused-waiver`, found as they were read.
+    problems: Vec<Finding>,
+}
+
+impl<'a> Waivers<'a> {
+    pub fn new(sets: &'a [WaiverSet], today: Date) -> Waivers<'a> {
+        let (active, problems) = read(sets, today);
+        let mut by_file: std::collections::HashMap<&str, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, a) in active.iter().enumerate() {
+            by_file
+                .entry(a.set.source.path.as_str())
+                .or_default()
+                .push(i);
+        }
+        Waivers {
+            active,
+            by_file,
+            problems,
+        }
+    }
+
+    /// Splits `findings` into those still reported and those waived.
+    pub fn split(&self, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Finding>) {
+        let mut reported = Vec::new();
+        let mut waived = Vec::new();
+        for f in findings {
+            // Waivers accept findings about the repository, not problems with waivers themselves.
+            let waivable = !f.fatal
+                && !matches!(
+                    f.code,
+                    Code::WaiverMissingReason | Code::ExpiredWaiver | Code::UnusedWaiver
+                );
+            let owners = [
+                f.path.as_deref(),
+                f.related.first().map(|r| r.source.path.as_str()),
+            ];
+            let hit = waivable
+                .then(|| {
+                    owners
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|path| self.by_file.get(path))
+                        .flatten()
+                        .copied()
+                        .find(|&i| self.active[i].owns(&f) && self.active[i].matches(&f))
+                })
+                .flatten();
+            match hit {
+                Some(i) => {
+                    self.active[i].use_it();
+                    waived.push(f);
+                }
+                None => reported.push(f),
+            }
+        }
+        (reported, waived)
+    }
+
+    /// The `performs-provider-duty` waivers of the ownership file shown as `owner` whose path
+    /// glob takes the file shown as `shown`, in the order [`Waivers::split`] asks them.
+    pub fn for_evidence(&self, owner: &str, shown: &str) -> Vec<usize> {
+        self.by_file.get(owner).map_or_else(Vec::new, |indices| {
+            indices
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let a = &self.active[i];
+                    a.code == Code::PerformsProviderDuty && a.takes_path(shown)
+                })
+                .collect()
+        })
+    }
+
+    /// Whether one of `candidates` (from [`Waivers::for_evidence`]) accepts evidence of
+    /// `activity`: the first that does is used, as [`Waivers::split`] would use it.
+    pub fn accepts_evidence(&self, candidates: &[usize], activity: &str) -> bool {
+        let first = candidates
+            .iter()
+            .map(|&i| &self.active[i])
+            .find(|a| a.takes_activity(Some(activity)));
+        first.inspect(|a| a.use_it()).is_some()
+    }
+
+    /// The waivers' own findings: malformed, missing reason, expired, and each valid waiver of
+    /// a checked file that accepted nothing in any step.
+    pub fn finish(self, evidence_judged: bool) -> Vec<Finding> {
+        let mut reported = self.problems;
+        let judged = |a: &&Active| {
+            a.set.checked && (evidence_judged || a.code != Code::PerformsProviderDuty)
+        };
+        let unused = self
+            .active
+            .iter()
+            .filter(|a| !a.used.load(Ordering::Relaxed))
+            .filter(judged);
+        for a in unused {
+            let fix = edits::remove_waiver(&a.set.source.text, &a.set.field, a.index)
+                .map(|edit| Fix::safe(title::remove_waiver(), vec![edit]));
+            reported.push(
+                UnusedFileWaiver {
+                    waiver: a.waiver,
+                    provider: &a.set.provider,
+                }
+                .report(&a.set.source)
+                .with_fix(fix),
+            );
+        }
+        reported
+    }
+}
+
+/// The valid waivers of `sets`, and the findings of those that are not.
+fn read(sets: &[WaiverSet], today: Date) -> (Vec<Active<'_>>, Vec<Finding>) {
     let mut reported = Vec::new();
     let mut active = Vec::new();
     for set in sets {
         let src = &set.source;
-        for waiver in &set.field.value.value {
+        for (index, waiver) in set.field.value.value.iter().enumerate() {
             let provider = set.provider.as_str();
             let Some(code) = Code::from_name(&waiver.code.value) else {
                 let code = &waiver.code;
@@ -187,76 +357,16 @@ pub fn apply(
                 continue;
             }
             active.push(Active {
+                index,
                 set,
                 waiver,
                 code,
                 path,
-                used: false,
+                used: AtomicBool::new(set.used.get(index).copied().unwrap_or(false)),
             });
         }
     }
-    // The waivers of each ownership file, so a finding asks only its own file's waivers.
-    let mut by_file: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
-    for (i, a) in active.iter().enumerate() {
-        by_file
-            .entry(a.set.source.path.as_str())
-            .or_default()
-            .push(i);
-    }
-    let mut waived = Vec::new();
-    for f in findings {
-        // Waivers accept findings about the repository, not problems with waivers themselves.
-        let waivable = !f.fatal
-            && !matches!(
-                f.code,
-                Code::WaiverMissingReason | Code::ExpiredWaiver | Code::UnusedWaiver
-            );
-        let owners = [
-            f.path.as_deref(),
-            f.related.first().map(|r| r.source.path.as_str()),
-        ];
-        let hit = waivable
-            .then(|| {
-                owners
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|path| by_file.get(path))
-                    .flatten()
-                    .copied()
-                    .find(|&i| active[i].owns(&f) && active[i].matches(&f))
-            })
-            .flatten();
-        match hit {
-            Some(i) => {
-                active[i].used = true;
-                waived.push(f);
-            }
-            None => reported.push(f),
-        }
-    }
-    let judged =
-        |a: &&Active| a.set.checked && (evidence_judged || a.code != Code::PerformsProviderDuty);
-    for a in active.iter().filter(|a| !a.used).filter(judged) {
-        let index = a
-            .set
-            .field
-            .value
-            .value
-            .iter()
-            .position(|w| std::ptr::eq(w, a.waiver));
-        let fix = index
-            .and_then(|i| edits::remove_waiver(&a.set.source.text, &a.set.field, i))
-            .map(|edit| Fix::safe(title::remove_waiver(), vec![edit]));
-        reported.push(
-            UnusedFileWaiver {
-                waiver: a.waiver,
-                provider: &a.set.provider,
-            }
-            .report(&a.set.source)
-            .with_fix(fix),
-        );
-    }
-    (reported, waived)
+    (active, reported)
 }
 
 #[cfg(test)]

@@ -252,6 +252,9 @@ pub struct Plan<'a> {
     pub overlay: &'a crate::Overlay,
     /// Pack rules compiled while the walk ran.
     pub precompiled: Option<&'a Precompiled>,
+    /// The ownership files' waivers: a match one of them accepts is waived where it is found,
+    /// never counted past `max-findings` as reported.
+    pub waivers: Option<&'a crate::checks::waivers::Waivers<'a>>,
 }
 
 /// Scans the plan's files for evidence against the resolved ownership files; `trim` keeps the
@@ -267,6 +270,7 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         max_findings,
         overlay,
         precompiled: _,
+        waivers,
     } = *plan;
     let cwd = std::env::current_dir().unwrap_or_default();
     let compiled = compile(owners, threads, plan.files.len(), plan.precompiled);
@@ -289,7 +293,7 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
             contents: overlay.get(&file.path).map(|bytes| &**bytes),
             regular: file.regular,
         };
-        let result = judge(owner, rel, &target, max_file_size, max_findings)?;
+        let result = judge(owner, rel, &target, max_file_size, max_findings, waivers)?;
         if let FileResult::Scanned { findings, .. } = &result
             && findings.iter().any(|f| f.fix.is_some())
         {
@@ -413,6 +417,7 @@ fn judge(
     target: &Target<'_>,
     max_file_size: u64,
     max_findings: usize,
+    waivers: Option<&crate::checks::waivers::Waivers<'_>>,
 ) -> Option<FileResult> {
     let commands = std::cell::OnceCell::new();
     let rules: Vec<usize> = owner
@@ -432,8 +437,8 @@ fn judge(
         rel,
         owner,
         &rules,
-        max_file_size,
-        max_findings,
+        (max_file_size, max_findings),
+        waivers,
     ))
 }
 
@@ -469,7 +474,7 @@ pub fn check_document(
         contents: Some(doc.bytes),
         regular: false,
     };
-    match judge(owner, rel, &target, max_file_size, max_findings) {
+    match judge(owner, rel, &target, max_file_size, max_findings, None) {
         Some(FileResult::Scanned { findings, .. }) => findings,
         Some(FileResult::Failed(finding)) => vec![*finding],
         _ => Vec::new(),
@@ -560,8 +565,8 @@ fn scan_file(
     rel: &Path,
     owner: &Owner<'_>,
     rules: &[usize],
-    max: u64,
-    max_findings: usize,
+    (max, max_findings): (u64, usize),
+    waivers: Option<&crate::checks::waivers::Waivers<'_>>,
 ) -> FileResult {
     let skipped = |why| FileResult::Skipped(file.shown().to_owned(), why);
     let failed = |e: std::io::Error| {
@@ -627,6 +632,15 @@ fn scan_file(
     };
     let mut used = vec![false; allows.len()];
     let provider = owner.resolved.pack.id();
+    // The owner's evidence waivers that take this file, worked out at the first match.
+    let waived_by_owner = std::cell::OnceCell::new();
+    let waived_by_owner = |activity: &str| {
+        waivers.is_some_and(|w| {
+            let candidates = waived_by_owner
+                .get_or_init(|| w.for_evidence(&owner.resolved.file.source.path, file.shown()));
+            w.accepts_evidence(candidates, activity)
+        })
+    };
     // The file's first `max_findings` hits in output order, kept in a bounded heap whatever
     // the number of matches (400 rules matching 70,000 commands each would otherwise hold
     // millions of hits).
@@ -643,8 +657,11 @@ fn scan_file(
             end: m.end,
             multiline: last > first,
         };
-        if let Some(i) = allow::covering(&allows, first, last, provider, activity) {
+        let allowed = allow::covering(&allows, first, last, provider, activity);
+        if let Some(i) = allowed {
             used[i] = true;
+        }
+        if allowed.is_some() || waived_by_owner(activity) {
             if waived_hits.len() < max_findings {
                 waived_hits.push(hit);
             }

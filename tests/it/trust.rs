@@ -363,6 +363,55 @@ fn findings_past_max_findings_are_counted_and_still_decide_the_exit_status() {
 }
 
 #[test]
+fn waived_findings_past_max_findings_are_not_counted_and_their_waivers_are_used() {
+    // Three ownership files with 15 waived findings each, and a script with 20 waived matches:
+    // past max-findings (3), none of them may count as reported, nor leave its waiver looking
+    // unused (whose fix would remove a waiver in use).
+    const OWNER: &str = "provider: sysbee\nresponsibilities:\n  server-os-patching: { informed: ops }\nwaivers:\n  - code: unowned-duty\n    reason: later\n";
+    let scripts = format!("{OWNER}  - code: performs-provider-duty\n    reason: legacy scripts\n");
+    let script = "apt-get -y dist-upgrade\n".repeat(20);
+    let dir = repo(&[
+        ("raci-lint.yaml", b"max-findings: 3\n"),
+        ("a/raci.yaml", scripts.as_bytes()),
+        ("b/raci.yaml", OWNER.as_bytes()),
+        ("c/raci.yaml", OWNER.as_bytes()),
+        ("a/up.sh", script.as_bytes()),
+    ]);
+    for threads in ["1", "2"] {
+        let out = raci(
+            dir.path(),
+            &["--format", "json", "--deny-warnings", "--threads", threads],
+        );
+        let report = json(&out);
+        assert_eq!(out.status.code(), Some(0), "{report}");
+        assert_eq!(codes(&report), Vec::<String>::new());
+        assert_eq!(report["summary"]["warnings"], 0);
+        assert_eq!(report["summary"]["dropped"], 0);
+        assert_eq!(report["summary"]["scanned"], 1);
+        // Listed, the first max-findings of each kind at most, as notes.
+        let shown = json(&raci(
+            dir.path(),
+            &["--format", "json", "--show-waived", "--threads", threads],
+        ));
+        let listed = shown["diagnostics"].as_array().unwrap();
+        assert_eq!(listed[0]["code"], "too-many-findings");
+        for d in &listed[1..] {
+            assert_eq!(d["severity"], "note", "{d}");
+            assert!(
+                d["message"].as_str().unwrap().starts_with("waived: "),
+                "{d}"
+            );
+        }
+    }
+    let fixed = raci(dir.path(), &["--fix", "."]);
+    assert_eq!(fixed.status.code(), Some(0), "{}", text(&fixed.stderr));
+    for (folder, text) in [("a", scripts.as_str()), ("b", OWNER), ("c", OWNER)] {
+        let kept = std::fs::read_to_string(dir.path().join(folder).join("raci.yaml")).unwrap();
+        assert_eq!(kept, text);
+    }
+}
+
+#[test]
 fn more_ownership_files_than_the_walk_checks_read_the_same_on_any_thread_count() {
     // The walker threads check at most 1,024 ownership files, holding at most max-findings
     // findings in all; the others are checked after the walk. 1,100 folders, each with an
@@ -389,6 +438,38 @@ fn more_ownership_files_than_the_walk_checks_read_the_same_on_any_thread_count()
     assert!(report["summary"]["dropped"].as_u64().unwrap() > 2_000);
     for threads in ["2", "8", "2"] {
         assert_eq!(shown(threads), one, "{threads} threads");
+    }
+}
+
+#[test]
+fn fixes_past_the_walks_bounds_are_the_same_on_any_thread_count() {
+    // On several threads the walk checks the first 1,024 ownership files itself, reading the
+    // fixed text of the round before; the rest are checked after it. 1,100 files, each with a
+    // waiver that waives nothing: every one is fixed, whatever the thread count.
+    const USED: &str = "provider: sysbee\nresponsibilities:\n  web-application-security: webteam\nwaivers:\n  - code: unowned-duty\n    reason: later\n";
+    let stale = format!("{USED}  - code: activity-overridden\n    reason: old\n");
+    for threads in ["1", "2", "8"] {
+        let files: Vec<(String, &[u8])> = (0..1_100)
+            .map(|i| (format!("team{i:04}/raci.yaml"), stale.as_bytes()))
+            .collect();
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), *b)).collect();
+        let dir = repo(&files);
+        let out = raci(
+            dir.path(),
+            &["--fix", "--format", "json", "--threads", threads],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let report = json(&out);
+        assert_eq!(report["summary"]["fixed"], 1_100, "{threads} threads");
+        assert_eq!(report["diagnostics"].as_array().unwrap().len(), 0);
+        for i in 0..1_100 {
+            let path = dir.path().join(format!("team{i:04}/raci.yaml"));
+            assert_eq!(
+                std::fs::read_to_string(path).unwrap(),
+                USED,
+                "{threads}: {i}"
+            );
+        }
     }
 }
 
