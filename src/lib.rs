@@ -353,6 +353,15 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
         },
         _ => None,
     };
+    // Findings kept along the way, before the baseline is applied in `finish`: a baseline
+    // written records every finding, and one read can hide at most its entries, so that many
+    // more than are shown are kept. A finding the baseline records is then never cut and
+    // counted first, unless more than `max-findings` remain once it has hidden its own.
+    let keep = match (&settings.write_baseline, &baseline) {
+        (Some(_), _) => usize::MAX,
+        (None, Some(baseline)) => settings.max_findings.saturating_add(baseline.entries.len()),
+        (None, None) => settings.max_findings,
+    };
 
     sink.extend(settings.notices.iter().cloned());
     let ownership = discover::globset(&settings.ownership_globs);
@@ -414,7 +423,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
                     contents: overlay.get(path).cloned(),
                 };
                 early.check(&candidate, settings.evidence, settings.max_findings, &|c| {
-                    check_ownership(c, &packs.0, &cwd, settings.max_findings, settings.today)
+                    check_ownership(c, &packs.0, &cwd, keep, settings.today)
                 });
             };
             walk(Some(&check))
@@ -524,15 +533,9 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
 
     report.checked = found.ownership.iter().map(|c| c.display.clone()).collect();
     let check_one = |candidate: &discover::Candidate| {
-        early.take(candidate).unwrap_or_else(|| {
-            check_ownership(
-                candidate,
-                &packs,
-                &cwd,
-                settings.max_findings,
-                settings.today,
-            )
-        })
+        early
+            .take(candidate)
+            .unwrap_or_else(|| check_ownership(candidate, &packs, &cwd, keep, settings.today))
     };
     let mut resolved = Vec::new();
     let mut waiver_sets = Vec::new();
@@ -548,8 +551,8 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
             waived_own.extend(checked.waived);
             dropped.extend(checked.dropped);
         }
-        if sink.findings().len() > settings.max_findings {
-            let kept = cap(sink.into_findings(), settings.max_findings, &mut dropped);
+        if sink.findings().len() > keep {
+            let kept = cap(sink.into_findings(), keep, &mut dropped);
             sink = Sink::default();
             sink.extend(kept);
         }
@@ -567,7 +570,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
 
     if settings.evidence {
         let mut trimmed = Vec::new();
-        let mut trim = |findings| cap(findings, settings.max_findings, &mut trimmed);
+        let mut trim = |findings| cap(findings, keep, &mut trimmed);
         let plan = evidence::Plan {
             files: &found.others,
             roots: &settings.paths,
@@ -575,7 +578,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
             owners: &resolved,
             threads,
             max_file_size: settings.max_file_size,
-            max_findings: settings.max_findings,
+            max_findings: keep,
             overlay: &overlay,
             precompiled: Some(&early.rules),
             waivers: Some(&waivers),

@@ -472,3 +472,57 @@ fn a_parse_error_is_never_recorded_so_a_different_one_is_not_hidden() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(diagnostics(&out)[0].0, "invalid-yaml");
 }
+
+#[test]
+fn findings_past_max_findings_are_recorded_and_hidden_like_the_rest() {
+    // max-findings 3, and 15 unowned duties plus 20 matches of a script: a baseline written
+    // holds all 35, and read back hides all 35, none cut and counted first. A new match is then
+    // the one finding, on one thread or two.
+    let dir = repo(&[
+        ("raci-lint.yaml", "max-findings: 3\n"),
+        (
+            "raci.yaml",
+            "provider: sysbee\nresponsibilities:\n  server-os-patching: { informed: ops }\n",
+        ),
+        ("up.sh", &"apt-get -y dist-upgrade\n".repeat(20)),
+    ]);
+    let root = dir.path();
+    let written = raci(root, &["--write-baseline", "b.json", "--format", "json"]);
+    assert_eq!(written.status.code(), Some(0));
+    let baseline: Value =
+        serde_json::from_slice(&std::fs::read(root.join("b.json")).unwrap()).expect("a baseline");
+    assert_eq!(baseline["findings"].as_array().unwrap().len(), 35);
+    let summary = |out: &Output| -> Value {
+        let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+        report["summary"].clone()
+    };
+    for threads in ["1", "2"] {
+        let args = [
+            "--baseline",
+            "b.json",
+            "--deny-warnings",
+            "--format",
+            "json",
+            "--threads",
+            threads,
+        ];
+        let out = raci(root, &args);
+        assert_eq!(diagnostics(&out), []);
+        assert_eq!(summary(&out)["dropped"], 0);
+        assert_eq!(out.status.code(), Some(0));
+    }
+    let mut script = "apt-get -y dist-upgrade\n".repeat(20);
+    script.push_str("yum -y update\n");
+    std::fs::write(root.join("up.sh"), script).unwrap();
+    let out = raci(root, &["--baseline", "b.json", "--format", "json"]);
+    assert_eq!(
+        diagnostics(&out),
+        [d(
+            "performs-provider-duty",
+            "up.sh",
+            "21:1",
+            "server-os-patching"
+        )]
+    );
+    assert_eq!(summary(&out)["dropped"], 0);
+}
