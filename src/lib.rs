@@ -108,6 +108,28 @@ impl Origins {
     pub fn is_shared(&self, shown: &str) -> bool {
         self.shared.contains(shown)
     }
+
+    /// Marks as shared the shown paths that are one file reached two ways (a link to an
+    /// ownership file beside it): each reading would be fixed on its own, and the fixes of one
+    /// (a waiver unused there) written over the other (where it is used). Asks the file system
+    /// only when something has a fix, and resolves every path only when one is a link.
+    fn share_aliases(&mut self, any_fix: bool) {
+        let is_link = |o: &FileOrigin| {
+            std::fs::symlink_metadata(&o.path).is_ok_and(|m| m.file_type().is_symlink())
+        };
+        if !any_fix || !self.by_shown.values().any(is_link) {
+            return;
+        }
+        let mut real: std::collections::HashMap<std::path::PathBuf, Vec<&str>> = Default::default();
+        for (shown, origin) in &self.by_shown {
+            if let Ok(file) = std::fs::canonicalize(&origin.path) {
+                real.entry(file).or_default().push(shown);
+            }
+        }
+        let alike = real.into_values().filter(|shown| shown.len() > 1);
+        let alike: Vec<String> = alike.flatten().map(str::to_owned).collect();
+        self.shared.extend(alike);
+    }
 }
 
 /// The outcome of a check run: sorted findings, counts, and what `--verbose` lists.
@@ -239,11 +261,13 @@ fn first_in_output_order(findings: Vec<Finding>, max: usize) -> Vec<Finding> {
     kept
 }
 
+/// `keep`: findings kept of one file (`max-findings`, or more when a baseline applies later);
+/// waived ones are kept to `max_findings`, as they are only listed.
 fn check_ownership(
     candidate: &discover::Candidate,
     packs: &model::pack::Packs,
     cwd: &std::path::Path,
-    max_findings: usize,
+    (keep, max_findings): (usize, usize),
     today: checks::waivers::Date,
 ) -> OwnershipChecked {
     let folder = paths::absolute(cwd, candidate.path.parent().unwrap_or(&candidate.path));
@@ -269,7 +293,7 @@ fn check_ownership(
     OwnershipChecked {
         resolved: checked.resolved,
         waivers: checked.waivers,
-        findings: cap(findings, max_findings, &mut dropped),
+        findings: cap(findings, keep, &mut dropped),
         waived: first_in_output_order(waived, max_findings),
         dropped,
     }
@@ -312,7 +336,8 @@ impl Early {
         if evidence && let Some(resolved) = &checked.resolved {
             self.rules.compile(&resolved.pack);
         }
-        let findings = checked.findings.len();
+        // Waived findings are held too (for --show-waived).
+        let findings = checked.findings.len() + checked.waived.len();
         if self.held.fetch_add(findings, Relaxed) + findings > max_findings {
             return;
         }
@@ -362,6 +387,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
         (None, Some(baseline)) => settings.max_findings.saturating_add(baseline.entries.len()),
         (None, None) => settings.max_findings,
     };
+    let cuts = (keep, settings.max_findings);
 
     sink.extend(settings.notices.iter().cloned());
     let ownership = discover::globset(&settings.ownership_globs);
@@ -423,7 +449,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
                     contents: overlay.get(path).cloned(),
                 };
                 early.check(&candidate, settings.evidence, settings.max_findings, &|c| {
-                    check_ownership(c, &packs.0, &cwd, keep, settings.today)
+                    check_ownership(c, &packs.0, &cwd, cuts, settings.today)
                 });
             };
             walk(Some(&check))
@@ -535,7 +561,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     let check_one = |candidate: &discover::Candidate| {
         early
             .take(candidate)
-            .unwrap_or_else(|| check_ownership(candidate, &packs, &cwd, keep, settings.today))
+            .unwrap_or_else(|| check_ownership(candidate, &packs, &cwd, cuts, settings.today))
     };
     let mut resolved = Vec::new();
     let mut waiver_sets = Vec::new();
@@ -579,6 +605,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
             threads,
             max_file_size: settings.max_file_size,
             max_findings: keep,
+            max_waived: settings.max_findings,
             overlay: &overlay,
             precompiled: Some(&early.rules),
             waivers: Some(&waivers),
@@ -718,6 +745,8 @@ fn finish(
         findings.insert(0, notice);
     }
     report.summary.dropped = lost;
+    let any_fix = findings.iter().any(|f| f.fix.is_some());
+    report.origins.share_aliases(any_fix);
     for finding in &mut findings {
         if finding
             .path

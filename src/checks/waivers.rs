@@ -116,11 +116,14 @@ impl Active<'_> {
         self.used.store(true, Ordering::Relaxed);
     }
 
-    /// Whether the finding belongs to this waiver's ownership file.
+    /// Whether the finding belongs to this waiver's ownership file: the very file read, not
+    /// one whose name only displays alike (`x\xff` and `x\xfe` both show as `x` and U+FFFD).
     fn owns(&self, f: &Finding) -> bool {
-        let own = &self.set.source.path;
-        f.path.as_deref() == Some(own.as_str())
-            || f.related.first().is_some_and(|r| &r.source.path == own)
+        let own = &self.set.source;
+        f.source.as_ref().is_some_and(|s| Arc::ptr_eq(s, own))
+            || f.related
+                .first()
+                .is_some_and(|r| Arc::ptr_eq(&r.source, own))
     }
 }
 
@@ -235,19 +238,23 @@ impl<'a> Waivers<'a> {
         (reported, waived)
     }
 
-    /// The `performs-provider-duty` waivers of the ownership file shown as `owner` whose path
-    /// glob takes the file shown as `shown`, in the order [`Waivers::split`] asks them.
-    pub fn for_evidence(&self, owner: &str, shown: &str) -> Vec<usize> {
-        self.by_file.get(owner).map_or_else(Vec::new, |indices| {
-            indices
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    let a = &self.active[i];
-                    a.code == Code::PerformsProviderDuty && a.takes_path(shown)
-                })
-                .collect()
-        })
+    /// The `performs-provider-duty` waivers of the ownership file `owner` whose path glob
+    /// takes the file shown as `shown`, in the order [`Waivers::split`] asks them.
+    pub fn for_evidence(&self, owner: &Arc<SourceFile>, shown: &str) -> Vec<usize> {
+        self.by_file
+            .get(owner.path.as_str())
+            .map_or_else(Vec::new, |indices| {
+                indices
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        let a = &self.active[i];
+                        Arc::ptr_eq(&a.set.source, owner)
+                            && a.code == Code::PerformsProviderDuty
+                            && a.takes_path(shown)
+                    })
+                    .collect()
+            })
     }
 
     /// Whether one of `candidates` (from [`Waivers::for_evidence`]) accepts evidence of
@@ -372,6 +379,63 @@ fn read(sets: &[WaiverSet], today: Date) -> (Vec<Active<'_>>, Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An ownership file checked, as the run checks it: its findings and its waivers.
+    fn checked(text: &str) -> (Vec<Finding>, WaiverSet) {
+        let mut packs = crate::model::Packs::default();
+        for pack in crate::load::registry::builtin().0 {
+            packs.insert(Arc::new(pack));
+        }
+        let source = Arc::new(SourceFile::new("infra/raci.yaml", text));
+        let checked = crate::document::ownership(&source, &packs, std::path::Path::new("/r"));
+        (checked.findings, checked.waivers.expect("a waivers key"))
+    }
+
+    fn summary(findings: &[Finding]) -> Vec<(String, u32, String)> {
+        let mut out: Vec<_> = findings
+            .iter()
+            .map(|f| {
+                let line = f.primary.as_ref().map_or(0, |l| {
+                    f.source
+                        .as_ref()
+                        .map_or(0, |s| s.line_col(l.span.start).line)
+                });
+                (f.code.as_str().to_owned(), line as u32, f.message.clone())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn waiving_a_file_as_it_is_checked_then_judging_gives_what_one_pass_gives() {
+        // Two waivers take the same findings: the first is used, the second is unused. An
+        // expired one and one without a reason are reported once, not once per step.
+        let text = "provider: sysbee\nresponsibilities:\n  web-application-security: webteam\nwaivers:\n  - code: unowned-duty\n    reason: first\n  - code: unowned-duty\n    reason: second\n  - code: claims-provider-duty\n    reason: old\n    expires: 2020-01-01\n  - code: activity-overridden\n";
+        let today = (2026, 6, 1);
+        let (findings, set) = checked(text);
+        let (once_reported, once_waived) = apply(findings, std::slice::from_ref(&set), today, true);
+
+        let (findings, mut set) = checked(text);
+        let (mut reported, waived) = waive_own(&mut set, findings, today);
+        assert_eq!(set.used, [true, false, false, false]);
+        let sets = [set];
+        let waivers = Waivers::new(&sets, today);
+        let (rest, late) = waivers.split(reported);
+        assert!(late.is_empty());
+        reported = rest;
+        reported.extend(waivers.finish(true));
+
+        assert_eq!(summary(&reported), summary(&once_reported));
+        assert_eq!(summary(&waived), summary(&once_waived));
+        let codes: Vec<String> = summary(&reported).into_iter().map(|(c, ..)| c).collect();
+        assert_eq!(
+            codes,
+            ["expired-waiver", "unused-waiver", "waiver-missing-reason"],
+            "{reported:?}"
+        );
+        assert_eq!(waived.len(), 14);
+    }
 
     #[test]
     fn dates() {

@@ -246,7 +246,11 @@ pub struct Plan<'a> {
     pub owners: &'a [Resolved],
     pub threads: usize,
     pub max_file_size: u64,
+    /// Findings kept along the way (`max-findings`, or more when a baseline applies later).
     pub max_findings: usize,
+    /// Waived findings kept, for `--show-waived`: never recorded or counted, so never more than
+    /// `max-findings`.
+    pub max_waived: usize,
     /// Files whose bytes do not come from the disk: standard input (`raci-lint -`), and the
     /// texts fixed so far by `--fix` or `--diff`.
     pub overlay: &'a crate::Overlay,
@@ -268,6 +272,7 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         threads,
         max_file_size,
         max_findings,
+        max_waived,
         overlay,
         precompiled: _,
         waivers,
@@ -293,7 +298,12 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
             contents: overlay.get(&file.path).map(|bytes| &**bytes),
             regular: file.regular,
         };
-        let result = judge(owner, rel, &target, max_file_size, max_findings, waivers)?;
+        let bounds = Bounds {
+            file_size: max_file_size,
+            findings: max_findings,
+            waived: max_waived,
+        };
+        let result = judge(owner, rel, &target, bounds, waivers)?;
         if let FileResult::Scanned { findings, .. } = &result
             && findings.iter().any(|f| f.fix.is_some())
         {
@@ -310,7 +320,7 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
         let mut sink = crate::diag::Sink::default();
         sink.extend(waived);
         let mut kept = sink.into_sorted();
-        kept.truncate(max_findings);
+        kept.truncate(max_waived);
         kept
     };
     par::each(files, threads, scan_one, |result| {
@@ -337,14 +347,14 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
             outcome.findings = trim(std::mem::take(&mut outcome.findings));
         }
         // Waived findings are only listed with --show-waived; past the limit they are not.
-        if outcome.waived.len() > max_findings.saturating_mul(2) {
+        if outcome.waived.len() > max_waived.saturating_mul(2) {
             outcome.waived = first_in_output_order(std::mem::take(&mut outcome.waived));
         }
     });
     if outcome.findings.len() > max_findings {
         outcome.findings = trim(std::mem::take(&mut outcome.findings));
     }
-    if outcome.waived.len() > max_findings {
+    if outcome.waived.len() > max_waived {
         outcome.waived = first_in_output_order(std::mem::take(&mut outcome.waived));
     }
     outcome.uncovered.sort();
@@ -415,8 +425,7 @@ fn judge(
     owner: &Owner<'_>,
     rel: &Path,
     target: &Target<'_>,
-    max_file_size: u64,
-    max_findings: usize,
+    bounds: Bounds,
     waivers: Option<&crate::checks::waivers::Waivers<'_>>,
 ) -> Option<FileResult> {
     let commands = std::cell::OnceCell::new();
@@ -432,14 +441,7 @@ fn judge(
     if rules.is_empty() {
         return None;
     }
-    Some(scan_file(
-        target,
-        rel,
-        owner,
-        &rules,
-        (max_file_size, max_findings),
-        waivers,
-    ))
+    Some(scan_file(target, rel, owner, &rules, bounds, waivers))
 }
 
 /// An infrastructure file's text, judged as the file at `path` (absolute).
@@ -474,7 +476,12 @@ pub fn check_document(
         contents: Some(doc.bytes),
         regular: false,
     };
-    match judge(owner, rel, &target, max_file_size, max_findings, None) {
+    let bounds = Bounds {
+        file_size: max_file_size,
+        findings: max_findings,
+        waived: 0,
+    };
+    match judge(owner, rel, &target, bounds, None) {
         Some(FileResult::Scanned { findings, .. }) => findings,
         Some(FileResult::Failed(finding)) => vec![*finding],
         _ => Vec::new(),
@@ -560,14 +567,29 @@ struct Hit {
     multiline: bool,
 }
 
+/// What one file's scan may read and keep.
+#[derive(Clone, Copy)]
+struct Bounds {
+    file_size: u64,
+    /// Findings, the first in output order.
+    findings: usize,
+    /// Waived findings, for `--show-waived`.
+    waived: usize,
+}
+
 fn scan_file(
     file: &Target<'_>,
     rel: &Path,
     owner: &Owner<'_>,
     rules: &[usize],
-    (max, max_findings): (u64, usize),
+    bounds: Bounds,
     waivers: Option<&crate::checks::waivers::Waivers<'_>>,
 ) -> FileResult {
+    let Bounds {
+        file_size: max,
+        findings: max_findings,
+        waived: max_waived,
+    } = bounds;
     let skipped = |why| FileResult::Skipped(file.shown().to_owned(), why);
     let failed = |e: std::io::Error| {
         FileResult::Failed(Box::new(
@@ -637,7 +659,7 @@ fn scan_file(
     let waived_by_owner = |activity: &str| {
         waivers.is_some_and(|w| {
             let candidates = waived_by_owner
-                .get_or_init(|| w.for_evidence(&owner.resolved.file.source.path, file.shown()));
+                .get_or_init(|| w.for_evidence(&owner.resolved.file.source, file.shown()));
             w.accepts_evidence(candidates, activity)
         })
     };
@@ -662,7 +684,7 @@ fn scan_file(
             used[i] = true;
         }
         if allowed.is_some() || waived_by_owner(activity) {
-            if waived_hits.len() < max_findings {
+            if waived_hits.len() < max_waived {
                 waived_hits.push(hit);
             }
         } else {

@@ -537,6 +537,20 @@ fn files_that_display_alike_get_no_fix_and_are_never_written_with_each_others_te
         assert_eq!(*fix, *path == "plain/raci.yaml", "{fixes:?}");
     }
     assert_eq!(report["summary"]["fixable"], 1);
+    // Nor does one file's waiver accept the other's findings: the second waives its unowned
+    // duties, the first does not.
+    let unowned = |path: &str| {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "unowned-duty" && d["path"] == path)
+            .count()
+    };
+    assert_eq!(
+        (unowned("plain/raci.yaml"), unowned("x\u{fffd}/raci.yaml")),
+        (14, 14)
+    );
 
     let diff = raci(dir.path(), &["--diff", "."]);
     assert_eq!(diff.status.code(), Some(1), "{}", text(&diff.stderr));
@@ -561,6 +575,39 @@ fn files_that_display_alike_get_no_fix_and_are_never_written_with_each_others_te
     for (path, body) in alike {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), body);
     }
+}
+
+#[test]
+fn a_linked_ownership_file_and_its_target_get_no_fix_from_each_other() {
+    // b/raci.yaml is a link to a/raci.yaml: one file read twice. Its evidence waiver is used
+    // in a/ (a script there) and unused in b/ (nothing there): the fix that removes it in b/
+    // would be written through the link, taking from a/ a waiver it uses.
+    const OWNER: &str = "provider: sysbee\nresponsibilities:\n  server-os-patching: { informed: ops }\n  web-application-security: webteam\nwaivers:\n  - code: performs-provider-duty\n    reason: legacy scripts\n  - code: unowned-duty\n    reason: later\n";
+    let dir = repo(&[
+        ("a/raci.yaml", OWNER.as_bytes()),
+        ("a/up.sh", b"apt-get -y dist-upgrade\n"),
+        ("b/readme.md", b"nothing to see\n"),
+    ]);
+    std::os::unix::fs::symlink("../a/raci.yaml", dir.path().join("b/raci.yaml")).unwrap();
+    let report = json(&raci(dir.path(), &["--format", "json"]));
+    let unused: Vec<(&str, bool)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "unused-waiver")
+        .map(|d| (d["path"].as_str().unwrap(), d.get("fix").is_some()))
+        .collect();
+    assert_eq!(unused, [("b/raci.yaml", false)], "{report}");
+    let out = raci(dir.path(), &["--fix", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let kept = std::fs::read_to_string(dir.path().join("a/raci.yaml")).unwrap();
+    assert_eq!(kept, OWNER);
+    assert!(
+        std::fs::symlink_metadata(dir.path().join("b/raci.yaml"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
 }
 
 #[test]
