@@ -174,6 +174,8 @@ struct Dropped {
     code: Code,
     severity: Severity,
     breaks_run: bool,
+    /// Listed by `--show-waived`: a note whatever the code's severity or `--strict`.
+    waived: bool,
     count: usize,
 }
 
@@ -187,17 +189,18 @@ fn cap(findings: Vec<Finding>, max: usize, dropped: &mut Vec<Dropped>) -> Vec<Fi
     sink.extend(findings);
     let mut sorted = sink.into_sorted();
     for f in sorted.drain(max..) {
-        let (code, severity, breaks_run) = (f.code, f.severity, f.breaks_run());
+        let kind = (f.code, f.severity, f.breaks_run(), f.waived);
         // One count per kind, not one entry per dropped finding.
         match dropped
             .iter_mut()
-            .find(|d| (d.code, d.severity, d.breaks_run) == (code, severity, breaks_run))
+            .find(|d| (d.code, d.severity, d.breaks_run, d.waived) == kind)
         {
             Some(d) => d.count += 1,
             None => dropped.push(Dropped {
-                code,
-                severity,
-                breaks_run,
+                code: kind.0,
+                severity: kind.1,
+                breaks_run: kind.2,
+                waived: kind.3,
                 count: 1,
             }),
         }
@@ -651,6 +654,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
                 code: Code::PerformsProviderDuty,
                 severity: Code::PerformsProviderDuty.default_severity(),
                 breaks_run: false,
+                waived: false,
                 count: scan.dropped,
             });
         }
@@ -718,18 +722,23 @@ fn finish(
         Severity::Note => report.summary.notes += n,
     };
     for finding in &mut findings {
-        finding.severity = strict(finding.code, finding.severity);
+        // --strict raises what is reported; a waived finding listed stays a note.
+        if !finding.waived {
+            finding.severity = strict(finding.code, finding.severity);
+        }
         count(finding.severity, 1);
     }
     let mut lost = 0;
     for d in &dropped {
-        // The config's severities apply to counted findings as to kept ones.
+        // The config's severities apply to counted findings as to kept ones; a waived finding
+        // listed is a note.
         let severity = match settings.severity.get(&d.code) {
+            _ if d.waived => Severity::Note,
             Some(None) if !d.breaks_run => continue,
-            Some(Some(level)) if !d.breaks_run => *level,
-            _ => d.severity,
+            Some(Some(level)) if !d.breaks_run => strict(d.code, *level),
+            _ => strict(d.code, d.severity),
         };
-        count(strict(d.code, severity), d.count);
+        count(severity, d.count);
         lost += d.count;
         *report.dropped_by_code.entry(d.code).or_default() += d.count;
         report.dropped_breaks_run |= d.breaks_run;
