@@ -84,17 +84,19 @@ pub fn ownership_findings(
 }
 
 /// An infrastructure file's `bytes`, judged as the file at `path` (absolute), against the
-/// ownership files `owners` that may govern it: evidence and inline allows, as the scan reports
-/// them. Nothing is read: `bytes` is the text.
+/// ownership files `owners` that may govern it, with their waivers `sets`: evidence and inline
+/// allows, as the scan reports them, waived matches left out before the file's findings are
+/// cut to `max-findings`, as in a run. Nothing is read: `bytes` is the text.
 pub fn infrastructure(
     path: &Path,
     shown: &str,
     bytes: &[u8],
-    owners: &[Resolved],
+    (owners, sets): (&[Resolved], &[WaiverSet]),
     repo_root: &Path,
     settings: &Settings,
 ) -> Vec<Finding> {
-    evidence::check_document(
+    let waivers = waivers::Waivers::new(sets, settings.today);
+    evidence::check_document_waived(
         &evidence::Document {
             path,
             shown,
@@ -102,7 +104,7 @@ pub fn infrastructure(
             repo_root,
         },
         owners,
-        settings.max_file_size,
-        settings.max_findings,
+        (settings.max_file_size, settings.max_findings),
+        &waivers,
     )
 }

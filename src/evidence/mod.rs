@@ -461,6 +461,26 @@ pub fn check_document(
     max_file_size: u64,
     max_findings: usize,
 ) -> Vec<Finding> {
+    judge_document(doc, owners, (max_file_size, max_findings), None)
+}
+
+/// [`check_document`], with the matches `waivers` accept left out before the file's findings
+/// are cut to `max_findings`, as the scan of a run leaves them out.
+pub fn check_document_waived(
+    doc: &Document<'_>,
+    owners: &[Resolved],
+    (max_file_size, max_findings): (u64, usize),
+    waivers: &crate::checks::waivers::Waivers<'_>,
+) -> Vec<Finding> {
+    judge_document(doc, owners, (max_file_size, max_findings), Some(waivers))
+}
+
+fn judge_document(
+    doc: &Document<'_>,
+    owners: &[Resolved],
+    (max_file_size, max_findings): (u64, usize),
+    waivers: Option<&crate::checks::waivers::Waivers<'_>>,
+) -> Vec<Finding> {
     let compiled = compile(owners, 1, 1, None);
     let scopes = Scopes::new(owners, &compiled, 1);
     // Scopes are keyed by normalised folders: an editor's path may be spelt `/repo//infra/x`.
@@ -481,7 +501,7 @@ pub fn check_document(
         findings: max_findings,
         waived: 0,
     };
-    match judge(owner, rel, &target, bounds, None) {
+    match judge(owner, rel, &target, bounds, waivers) {
         Some(FileResult::Scanned { findings, .. }) => findings,
         Some(FileResult::Failed(finding)) => vec![*finding],
         _ => Vec::new(),

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use globset::GlobSet;
 
 use crate::checks::Resolved;
-use crate::checks::waivers::{self, WaiverSet};
+use crate::checks::waivers::WaiverSet;
 use crate::cli::CheckArgs;
 use crate::diag::{Finding, Sink};
 use crate::model::Packs;
@@ -201,16 +201,16 @@ impl Workspace {
             bytes.extend_from_slice("\u{feff}".as_bytes());
         }
         bytes.extend_from_slice(source.text.as_bytes());
+        // Waived where found, before the file's findings are cut, as in a run.
         let found = document::infrastructure(
             path,
             &source.path,
             &bytes,
-            &owners,
+            (&owners, &sets),
             &self.settings.root,
             &self.settings,
         );
-        let (kept, _) = waivers::apply(found, &sets, self.settings.today, false);
-        let mut kept: Vec<Finding> = kept
+        let mut kept: Vec<Finding> = found
             .into_iter()
             .filter(|f| f.path.as_deref() == Some(source.path.as_str()))
             .collect();

@@ -469,3 +469,40 @@ fn escaped_arguments_still_reach_the_ansible_matcher() {
         "{found:#?}"
     );
 }
+
+/// An editor's view of a script waives evidence where it is found, as a run does: five waived
+/// upgrades do not fill the file's three places and hide the firewall flush after them.
+#[test]
+fn a_document_waives_evidence_before_its_findings_are_cut() {
+    use std::path::Path;
+    let (packs, _) = raci_lint::load::registry::load(&[]);
+    let owner = raci_lint::source::SourceFile::new(
+        "raci.yaml",
+        "provider: sysbee\noffering: managed-infrastructure\nresponsibilities:\n  web-application-security: platform\nwaivers:\n  - code: performs-provider-duty\n    activity: server-os-patching\n    reason: legacy scripts\n",
+    );
+    let checked = raci_lint::document::ownership(&owner, &packs, Path::new("/repo"));
+    let owners: Vec<_> = checked.resolved.into_iter().collect();
+    let sets: Vec<_> = checked.waivers.into_iter().collect();
+    let mut settings = crate::common::settings(&[]);
+    settings.max_findings = 3;
+    let script = "apt-get -y dist-upgrade\n".repeat(5) + "iptables -F\n";
+    let found = raci_lint::document::infrastructure(
+        Path::new("/repo/bin/up.sh"),
+        "bin/up.sh",
+        script.as_bytes(),
+        (&owners, &sets),
+        Path::new("/repo"),
+        &settings,
+    );
+    let rows: Vec<(&str, Option<&str>)> = found
+        .iter()
+        .map(|f| (f.code.as_str(), f.activity.as_deref()))
+        .collect();
+    assert_eq!(
+        rows,
+        [(
+            "performs-provider-duty",
+            Some("os-network-firewall-configuration")
+        )]
+    );
+}
