@@ -174,8 +174,6 @@ struct Dropped {
     code: Code,
     severity: Severity,
     breaks_run: bool,
-    /// Listed by `--show-waived`: a note whatever the code's severity or `--strict`.
-    waived: bool,
     count: usize,
 }
 
@@ -189,18 +187,17 @@ fn cap(findings: Vec<Finding>, max: usize, dropped: &mut Vec<Dropped>) -> Vec<Fi
     sink.extend(findings);
     let mut sorted = sink.into_sorted();
     for f in sorted.drain(max..) {
-        let kind = (f.code, f.severity, f.breaks_run(), f.waived);
+        let (code, severity, breaks_run) = (f.code, f.severity, f.breaks_run());
         // One count per kind, not one entry per dropped finding.
         match dropped
             .iter_mut()
-            .find(|d| (d.code, d.severity, d.breaks_run, d.waived) == kind)
+            .find(|d| (d.code, d.severity, d.breaks_run) == (code, severity, breaks_run))
         {
             Some(d) => d.count += 1,
             None => dropped.push(Dropped {
-                code: kind.0,
-                severity: kind.1,
-                breaks_run: kind.2,
-                waived: kind.3,
+                code,
+                severity,
+                breaks_run,
                 count: 1,
             }),
         }
@@ -654,7 +651,6 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
                 code: Code::PerformsProviderDuty,
                 severity: Code::PerformsProviderDuty.default_severity(),
                 breaks_run: false,
-                waived: false,
                 count: scan.dropped,
             });
         }
@@ -714,7 +710,18 @@ fn finish(
     }
     let mut sink = Sink::default();
     sink.extend(findings);
-    let mut findings = cap(sink.into_sorted(), settings.max_findings, &mut dropped);
+    // Waived findings listed by --show-waived are cut on their own, the first `max-findings`
+    // in output order, and never counted past it: they are only listed, so they neither push a
+    // reported finding out of the list nor bring a too-many-findings warning.
+    let (listed, reported): (Vec<Finding>, Vec<Finding>) =
+        sink.into_sorted().into_iter().partition(|f| f.waived);
+    let mut findings = cap(reported, settings.max_findings, &mut dropped);
+    if !listed.is_empty() {
+        let mut sink = Sink::default();
+        sink.extend(findings);
+        sink.extend(listed.into_iter().take(settings.max_findings));
+        findings = sink.into_sorted();
+    }
     let strict = |code: Code, severity: Severity| policy::strict(settings, code, severity);
     let mut count = |severity: Severity, n: usize| match severity {
         Severity::Error => report.summary.errors += n,
@@ -730,10 +737,8 @@ fn finish(
     }
     let mut lost = 0;
     for d in &dropped {
-        // The config's severities apply to counted findings as to kept ones; a waived finding
-        // listed is a note.
+        // The config's severities apply to counted findings as to kept ones.
         let severity = match settings.severity.get(&d.code) {
-            _ if d.waived => Severity::Note,
             Some(None) if !d.breaks_run => continue,
             Some(Some(level)) if !d.breaks_run => strict(d.code, *level),
             _ => strict(d.code, d.severity),

@@ -150,10 +150,11 @@ fn a_path_glob_waives_evidence_in_matching_files_only() {
 }
 
 #[test]
-fn waived_findings_listed_stay_notes_under_strict_and_past_max_findings() {
+fn waived_findings_listed_stay_notes_and_never_crowd_out_a_reported_one() {
     // --strict raises unowned duties and evidence to errors: not the waived ones --show-waived
-    // lists, kept or cut past max-findings.
-    let text = "provider: sysbee\nresponsibilities:\n  server-os-patching: { informed: ops }\n  web-application-security: webteam\nwaivers:\n  - code: performs-provider-duty\n    reason: legacy scripts\n  - code: unowned-duty\n    reason: later\n";
+    // lists. Past max-findings the list of waived ones is cut on its own: a reported finding
+    // after them in output order is still shown, and nothing is counted as dropped.
+    let text = "provider: sysbee\nresponsibilities:\n  server-os-patching: { informed: ops }\n  web-application-security: webteam\nwaivers:\n  - code: performs-provider-duty\n    activity: server-os-patching\n    reason: legacy scripts\n  - code: unowned-duty\n    reason: later\n";
     let script = "apt-get -y dist-upgrade\n".repeat(5);
     let files = [("raci.yaml", text), ("up.sh", script.as_str())];
     let (code, _, summary) = lint(&files, &["--strict", "--show-waived"]);
@@ -163,12 +164,23 @@ fn waived_findings_listed_stay_notes_under_strict_and_past_max_findings() {
     );
     let mut limited = files.to_vec();
     limited.push(("raci-lint.yaml", "max-findings: 2\n"));
-    let (code, _, summary) = lint(&limited, &["--strict", "--show-waived"]);
-    // Each step keeps at most 2 waived findings to list (2 of the file's, 2 of the script's);
-    // the run's cut keeps 2 and counts 2, as notes.
-    assert_eq!(summary["errors"], 0, "{summary}");
-    assert_eq!(summary["notes"], 4, "{summary}");
-    assert_eq!(summary["dropped"], 2, "{summary}");
-    // The too-many-findings warning says the list was cut; the run is clean.
-    assert_eq!(code, 0);
+    limited.push(("zz.sh", "iptables -F\n"));
+    let (code, rows, summary) = lint(&limited, &["--strict", "--show-waived"]);
+    assert_eq!(summary["errors"], 1, "{summary}");
+    assert_eq!(summary["notes"], 2, "{summary}");
+    assert_eq!(summary["warnings"], 0, "{summary}");
+    assert_eq!(summary["dropped"], 0, "{summary}");
+    assert_eq!(code, 1);
+    let shown: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|(code, _, severity)| (code.as_str(), severity.as_str()))
+        .collect();
+    assert!(
+        shown.contains(&("performs-provider-duty", "error")),
+        "{rows:?}"
+    );
+    assert!(
+        !shown.iter().any(|(c, _)| *c == "too-many-findings"),
+        "{rows:?}"
+    );
 }
