@@ -6,6 +6,20 @@ use memchr::memmem;
 /// What starts an allow; `(` must follow it.
 const MARKER: &[u8] = b"raci-lint: allow";
 
+/// What opens a comment in the files the scan reads: shell, YAML, INI and systemd units, HCL,
+/// SQL, Jinja, XML.
+const OPENERS: &[&[u8]] = &[b"#", b"//", b"/*", b"--", b";", b"<!--", b"{#"];
+
+/// Whether the marker, after `before` on its line, is in a comment: an opener right before it
+/// (blanks between), or a `#` that starts a word earlier on the line (`# TODO: raci-lint: ...`).
+/// Text in a string (`echo "raci-lint: allow(...) ..."`, `msg: "raci-lint: ..."`) is not an
+/// allow: it would hide a finding, and its fix would cut the string.
+fn in_comment(before: &[u8]) -> bool {
+    let trimmed = before.trim_ascii_end();
+    OPENERS.iter().any(|o| trimmed.ends_with(o))
+        || memchr::memchr_iter(b'#', before).any(|i| i == 0 || before[i - 1].is_ascii_whitespace())
+}
+
 /// One inline allow, as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Allow {
@@ -107,6 +121,9 @@ pub fn parse_line(line: &[u8], index: usize, line_start: usize) -> Vec<Allow> {
         found
     };
     for at in memmem::find_iter(line, MARKER) {
+        if !in_comment(&line[..at]) {
+            continue;
+        }
         let after = &line[at + MARKER.len()..];
         // `raci-lint: allowed ...` is another word, not an allow.
         if after
@@ -199,7 +216,7 @@ mod tests {
             0,
         );
         assert_eq!(sql[0].reason.as_deref(), Some("tuning ticket 42"));
-        let unclosed = parse_line(b"raci-lint: allow(unclosed", 0, 0);
+        let unclosed = parse_line(b"# raci-lint: allow(unclosed", 0, 0);
         assert!(unclosed[0].malformed);
         let bare = parse_line(b"  # raci-lint: allow server-os-patching lab only", 0, 10);
         assert_eq!(bare.len(), 1);
@@ -209,5 +226,32 @@ mod tests {
             (14, 14 + "raci-lint: allow".len())
         );
         assert!(parse_line(b"# raci-lint: allowed here", 0, 0).is_empty());
+    }
+
+    #[test]
+    fn only_a_comment_carries_an_allow() {
+        let one = |line: &[u8]| parse_line(line, 0, 0).len();
+        for comment in [
+            &b"# raci-lint: allow(x) why"[..],
+            b"apt-get upgrade  # raci-lint: allow(x) why",
+            b"# TODO: raci-lint: allow(x) why",
+            b"-- raci-lint: allow(x) why",
+            b"// raci-lint: allow(x) why",
+            b"; raci-lint: allow(x) why",
+            b"<!-- raci-lint: allow(x) why -->",
+            b"{# raci-lint: allow(x) why #}",
+            b"/* raci-lint: allow(x) why */",
+        ] {
+            assert_eq!(one(comment), 1, "{}", String::from_utf8_lossy(comment));
+        }
+        for text in [
+            &b"echo \"tip: raci-lint: allow(x) why\""[..],
+            b"MSG=\"raci-lint: allow(x) why\"",
+            b"    msg: \"raci-lint: allow(x) why\"",
+            b"url=http://x/a#b raci-lint: allow(x) why",
+            b"echo raci-lint: allow server-os-patching",
+        ] {
+            assert_eq!(one(text), 0, "{}", String::from_utf8_lossy(text));
+        }
     }
 }

@@ -307,7 +307,14 @@ pub fn remove_allow(text: &str, span: Span) -> Option<Edit> {
     match opener {
         Some(opener) if closed => {
             let code = &before[..before.len() - opener.len()];
-            if code.trim().is_empty() {
+            // After a line continued with `\`, the comment's line ends the command: removing
+            // the line would join the next one to it (`yum update \` then `echo done`).
+            let continued = text[..line_start]
+                .trim_end_matches(['\n', '\r'])
+                .ends_with('\\');
+            if code.trim().is_empty() && continued {
+                Some(Edit::delete(Span::new(line_start, line_end)))
+            } else if code.trim().is_empty() {
                 Some(Edit::delete(Span::new(line_start, with_end)))
             } else {
                 let from = back_over_blanks(text, line_start + code.len());

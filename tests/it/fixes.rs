@@ -538,3 +538,67 @@ fn a_hostile_folder_name_cannot_forge_a_diff_header() {
         "{diff}"
     );
 }
+
+#[test]
+fn an_allow_is_read_only_in_a_comment_and_its_removal_changes_no_command() {
+    const OWNER: &str = "provider: sysbee\nresponsibilities:\n  local-backup: ops\n";
+    // In a string, `raci-lint: allow(...)` is text the script prints or stores: it hides no
+    // finding, and no fix cuts the string. After a line continued with `\`, the unused allow's
+    // line is emptied, not removed, so `echo done` stays a command of its own.
+    let strings = "#!/bin/sh\necho \"tip: raci-lint: allow(server-setup) silences it\"\nMSG=\"raci-lint: allow(server-os-patching) x\"\napt-get -y upgrade\n";
+    let continued = "#!/bin/sh\nyum update \\\n  # raci-lint: allow(server-os-patching) golden image\necho done\n";
+    let task = "- debug:\n    msg: \"raci-lint: allow(server-os-patching) y\"\n";
+    let dir = common::repo(&[
+        ("raci.yaml", OWNER),
+        ("strings.sh", strings),
+        ("continued.sh", continued),
+        ("play.yml", task),
+    ]);
+    let lint = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_raci-lint"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = lint(&["--format", "json", "."]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found: Vec<(String, String, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] != "unowned-duty")
+        .map(|d| {
+            let path = d["path"].as_str().unwrap().to_owned();
+            (
+                path,
+                d["code"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    let row = |p: &str, c: &str, l: u64| (p.to_owned(), c.to_owned(), l);
+    assert_eq!(
+        found,
+        [
+            row("continued.sh", "performs-provider-duty", 2),
+            row("continued.sh", "unused-waiver", 3),
+            row("strings.sh", "performs-provider-duty", 4),
+        ]
+    );
+    let fixed = lint(&["--fix", "."]);
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fixed.stdout)
+    );
+    let read = |p: &str| std::fs::read_to_string(dir.path().join(p)).unwrap();
+    assert_eq!(read("strings.sh"), strings);
+    assert_eq!(read("play.yml"), task);
+    assert_eq!(
+        read("continued.sh"),
+        "#!/bin/sh\nyum update \\\n\necho done\n"
+    );
+}
