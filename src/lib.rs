@@ -159,6 +159,9 @@ pub struct Report {
     pub origins: Origins,
     /// With `--diff`: every changed file before and after its fixes, for the caller to print.
     pub diff: Option<Vec<FileDiff>>,
+    /// With `--fix` or `--diff`: the findings with fixes past `max-findings`, counted and not
+    /// shown, but fixed like the others.
+    pub unshown_fixes: Vec<Finding>,
     /// With `--fix`: the files to write (path, bytes), for the caller to write.
     pub writes: Vec<(std::path::PathBuf, Vec<u8>)>,
     /// With `--fix` and `-`: the fixed text of standard input, printed instead of written.
@@ -175,6 +178,9 @@ struct Dropped {
     severity: Severity,
     breaks_run: bool,
     count: usize,
+    /// Of them, how many have a safe and how many an unsafe fix: the summary's fixable counts
+    /// include them, as its other counts do.
+    fixes: [usize; 2],
 }
 
 /// Keeps the first `max` findings in output order; the rest become counts. Findings within the
@@ -189,17 +195,25 @@ fn cap(findings: Vec<Finding>, max: usize, dropped: &mut Vec<Dropped>) -> Vec<Fi
     for f in sorted.drain(max..) {
         let (code, severity, breaks_run) = (f.code, f.severity, f.breaks_run());
         // One count per kind, not one entry per dropped finding.
-        match dropped
-            .iter_mut()
-            .find(|d| (d.code, d.severity, d.breaks_run) == (code, severity, breaks_run))
-        {
-            Some(d) => d.count += 1,
-            None => dropped.push(Dropped {
-                code,
-                severity,
-                breaks_run,
-                count: 1,
-            }),
+        let at = dropped
+            .iter()
+            .position(|d| (d.code, d.severity, d.breaks_run) == (code, severity, breaks_run))
+            .unwrap_or_else(|| {
+                dropped.push(Dropped {
+                    code,
+                    severity,
+                    breaks_run,
+                    count: 0,
+                    fixes: [0, 0],
+                });
+                dropped.len() - 1
+            });
+        let d = &mut dropped[at];
+        d.count += 1;
+        match f.fix.as_deref().map(|fix| fix.applicability) {
+            Some(diag::Applicability::Safe) => d.fixes[0] += 1,
+            Some(diag::Applicability::Unsafe) => d.fixes[1] += 1,
+            None => {}
         }
     }
     sorted
@@ -383,6 +397,8 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     // more than are shown are kept. A finding the baseline records is then never cut and
     // counted first, unless more than `max-findings` remain once it has hidden its own.
     let keep = match (&settings.write_baseline, &baseline) {
+        // --fix and --diff need every finding's fix, whatever is shown.
+        _ if settings.fix || settings.diff => usize::MAX,
         (Some(_), _) => usize::MAX,
         (None, Some(baseline)) => settings.max_findings.saturating_add(baseline.entries.len()),
         (None, None) => settings.max_findings,
@@ -652,6 +668,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
                 severity: Code::PerformsProviderDuty.default_severity(),
                 breaks_run: false,
                 count: scan.dropped,
+                fixes: [0, 0],
             });
         }
     }
@@ -708,6 +725,18 @@ fn finish(
         policy::severities(&mut unused, settings);
         findings.extend(unused);
     }
+    // A file whose fixes could be written into another file gets none, shown or not.
+    let any_fix = findings.iter().any(|f| f.fix.is_some());
+    report.origins.share_aliases(any_fix);
+    for finding in &mut findings {
+        if finding
+            .path
+            .as_deref()
+            .is_some_and(|p| report.origins.is_shared(p))
+        {
+            finding.fix = None;
+        }
+    }
     let mut sink = Sink::default();
     sink.extend(findings);
     // Waived findings listed by --show-waived are cut on their own, the first `max-findings`
@@ -715,6 +744,15 @@ fn finish(
     // reported finding out of the list nor bring a too-many-findings warning.
     let (listed, reported): (Vec<Finding>, Vec<Finding>) =
         sink.into_sorted().into_iter().partition(|f| f.waived);
+    if settings.fix || settings.diff {
+        // Fixed whether shown or not.
+        report.unshown_fixes = reported
+            .iter()
+            .skip(settings.max_findings)
+            .filter(|f| f.fix.is_some())
+            .cloned()
+            .collect();
+    }
     let mut findings = cap(reported, settings.max_findings, &mut dropped);
     if !listed.is_empty() {
         let mut sink = Sink::default();
@@ -759,17 +797,6 @@ fn finish(
         findings.insert(0, notice);
     }
     report.summary.dropped = lost;
-    let any_fix = findings.iter().any(|f| f.fix.is_some());
-    report.origins.share_aliases(any_fix);
-    for finding in &mut findings {
-        if finding
-            .path
-            .as_deref()
-            .is_some_and(|p| report.origins.is_shared(p))
-        {
-            finding.fix = None;
-        }
-    }
     for fix in findings
         .iter()
         .filter(|f| !f.waived)
@@ -779,6 +806,12 @@ fn finish(
             diag::Applicability::Safe => report.summary.fixable += 1,
             diag::Applicability::Unsafe => report.unsafe_fixable += 1,
         }
+    }
+    // Findings past `max-findings` with fixes count too (not those of codes turned off).
+    let on = |d: &&Dropped| d.breaks_run || settings.severity.get(&d.code) != Some(&None);
+    for d in dropped.iter().filter(on) {
+        report.summary.fixable += d.fixes[0];
+        report.unsafe_fixable += d.fixes[1];
     }
     report.findings = findings;
     report
@@ -796,7 +829,7 @@ fn fixing(settings: &Settings) -> Report {
     let mut report = run(settings, &overlay);
     for _ in 0..fix::MAX_ROUNDS {
         let mut by_file: std::collections::BTreeMap<&str, Vec<&Finding>> = Default::default();
-        for finding in &report.findings {
+        for finding in report.findings.iter().chain(&report.unshown_fixes) {
             if let (Some(fix), Some(path)) = (&finding.fix, &finding.path)
                 && !finding.waived
                 && fix::wanted(fix, settings.unsafe_fixes)

@@ -602,3 +602,39 @@ fn an_allow_is_read_only_in_a_comment_and_its_removal_changes_no_command() {
         "#!/bin/sh\nyum update \\\n\necho done\n"
     );
 }
+
+#[test]
+fn fixes_past_max_findings_are_counted_and_applied() {
+    // 30 ownership files, each with a waiver that waives nothing, and max-findings 2: the
+    // findings past the limit are counted, not shown, and their fixes too; --diff and --fix
+    // reach every one of them.
+    const USED: &str = "provider: sysbee\nresponsibilities:\n  web-application-security: webteam\nwaivers:\n  - code: unowned-duty\n    reason: later\n";
+    let stale = format!("{USED}  - code: activity-overridden\n    reason: old\n");
+    let mut files: Vec<(String, &str)> = (0..30)
+        .map(|i| (format!("team{i:02}/raci.yaml"), stale.as_str()))
+        .collect();
+    files.push(("raci-lint.yaml".to_owned(), "max-findings: 2\n"));
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    let dir = common::repo(&files);
+    let lint = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_raci-lint"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = lint(&["--format", "json", "."]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["fixable"], 30, "{}", report["summary"]);
+    assert_eq!(report["summary"]["dropped"], 28);
+    let diff = lint(&["--diff", "."]);
+    let diff = String::from_utf8_lossy(&diff.stdout);
+    assert_eq!(diff.lines().filter(|l| l.starts_with("+++ ")).count(), 30);
+    let fixed = lint(&["--fix", "--format", "json", "."]);
+    let report: serde_json::Value = serde_json::from_slice(&fixed.stdout).unwrap();
+    assert_eq!(report["summary"]["fixed"], 30);
+    for i in 0..30 {
+        let text = std::fs::read_to_string(dir.path().join(format!("team{i:02}/raci.yaml")));
+        assert_eq!(text.unwrap(), USED, "team{i:02}");
+    }
+}
