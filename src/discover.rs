@@ -527,6 +527,11 @@ impl Ignores {
 fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &mut Found) {
     let canonical_root = std::fs::canonicalize(root).ok();
     let canonical_root = canonical_root.as_deref();
+    // The walked folder's path from the repository root: the ownership and exclude globs are
+    // over paths from the root, whatever folder the walk starts from (`cd infra && raci-lint`).
+    let in_repo = canonical_root
+        .and_then(|c| c.strip_prefix(walk.repo_root).ok())
+        .filter(|p| !p.as_os_str().is_empty());
     let ignores = Arc::new(Ignores::new(root));
     let filter = Arc::clone(&ignores);
     let owned_root = root.to_path_buf();
@@ -558,7 +563,7 @@ fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &mut Found) {
     if walk.threads <= 1 {
         // On this thread: the parallel walker starts one of its own even for one.
         for entry in walker.build() {
-            classify(root, canonical_root, index, walk, entry, found);
+            classify(root, (canonical_root, in_repo), index, walk, entry, found);
         }
     } else {
         let shared = Mutex::new(std::mem::take(found));
@@ -570,7 +575,14 @@ fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &mut Found) {
                 into: &shared,
             };
             Box::new(move |entry| {
-                classify(root, canonical_root, index, walk, entry, &mut mine.found);
+                classify(
+                    root,
+                    (canonical_root, in_repo),
+                    index,
+                    walk,
+                    entry,
+                    &mut mine.found,
+                );
                 ignore::WalkState::Continue
             })
         });
@@ -586,9 +598,11 @@ fn walk_root(root: &Path, index: usize, walk: &Walk<'_>, found: &mut Found) {
     }
 }
 
+/// `canonical_root`: the walked PATH resolved; `in_repo`: its path from the repository root,
+/// when it lies below the root.
 fn classify(
     root: &Path,
-    canonical_root: Option<&Path>,
+    (canonical_root, in_repo): (Option<&Path>, Option<&Path>),
     index: usize,
     walk: &Walk<'_>,
     entry: Result<ignore::DirEntry, ignore::Error>,
@@ -604,7 +618,18 @@ fn classify(
     };
     let path = entry.path();
     let rel = paths::below(path, root).unwrap_or(path);
-    if rel.as_os_str().is_empty() || walk.exclude.is_match(rel) {
+    if rel.as_os_str().is_empty() {
+        return;
+    }
+    let joined;
+    let rel = match in_repo {
+        Some(prefix) => {
+            joined = prefix.join(rel);
+            joined.as_path()
+        }
+        None => rel,
+    };
+    if walk.exclude.is_match(rel) {
         return;
     }
     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());

@@ -76,7 +76,8 @@ pub fn ownership_findings(
 ) -> Vec<Finding> {
     let checked = ownership(source, packs, folder);
     let sets: Vec<WaiverSet> = checked.waivers.into_iter().collect();
-    let (mut findings, _) = waivers::apply(checked.findings, &sets, settings.today, false);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (mut findings, _) = waivers::apply(checked.findings, &sets, (settings.today, &cwd), false);
     policy::severities(&mut findings, settings);
     let mut sink = Sink::default();
     sink.extend(findings);
@@ -95,7 +96,8 @@ pub fn infrastructure(
     repo_root: &Path,
     settings: &Settings,
 ) -> Vec<Finding> {
-    let waivers = waivers::Waivers::new(sets, settings.today);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let waivers = waivers::Waivers::new(sets, settings.today, &cwd);
     evidence::check_document_waived(
         &evidence::Document {
             path,

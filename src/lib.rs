@@ -300,7 +300,7 @@ fn check_ownership(
         },
     };
     let (findings, waived) = match &mut checked.waivers {
-        Some(set) => checks::waivers::waive_own(set, checked.findings, today),
+        Some(set) => checks::waivers::waive_own(set, checked.findings, (today, cwd)),
         None => (checked.findings, Vec::new()),
     };
     let mut dropped = Vec::new();
@@ -608,7 +608,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
         above.iter().map(|c| c.display.as_str()).collect();
     // Every ownership file's waivers, before the scan: evidence is waived where it is found, so
     // that a waived match is never counted past `max-findings` as a reported one.
-    let waivers = checks::waivers::Waivers::new(&waiver_sets, settings.today);
+    let waivers = checks::waivers::Waivers::new(&waiver_sets, settings.today, &cwd);
 
     if settings.evidence {
         let mut trimmed = Vec::new();

@@ -80,16 +80,19 @@ struct Active<'a> {
     set: &'a WaiverSet,
     waiver: &'a Waiver,
     code: Code,
-    path: Option<GlobMatcher>,
+    /// The `path` glob, and the folder it starts from: the ownership file's folder made
+    /// absolute, so that a finding's shown path (relative to the current folder, which may be
+    /// below the ownership file's) is judged from the right place.
+    path: Option<(GlobMatcher, std::path::PathBuf)>,
     /// Set from any thread of the scan, as evidence is waived where it is found.
     used: AtomicBool,
 }
 
 impl Active<'_> {
-    fn matches(&self, f: &Finding) -> bool {
+    fn matches(&self, f: &Finding, cwd: &std::path::Path) -> bool {
         f.code == self.code
             && self.takes_activity(f.activity.as_deref())
-            && self.takes_path(f.path.as_deref().unwrap_or(""))
+            && self.takes_path(f.path.as_deref().unwrap_or(""), cwd)
     }
 
     fn takes_activity(&self, activity: Option<&str>) -> bool {
@@ -99,17 +102,16 @@ impl Active<'_> {
             .is_none_or(|a| activity == Some(a.value.as_str()))
     }
 
-    fn takes_path(&self, path: &str) -> bool {
-        let Some(glob) = &self.path else {
+    /// Whether the path glob takes `path`, shown relative to `cwd`.
+    fn takes_path(&self, path: &str, cwd: &std::path::Path) -> bool {
+        let Some((glob, folder)) = &self.path else {
             return true;
         };
-        let rel = if self.set.folder.is_empty() {
-            path
-        } else {
-            path.strip_prefix(&self.set.folder)
-                .map_or(path, |p| p.trim_start_matches('/'))
-        };
-        glob.is_match(rel)
+        let absolute = crate::paths::absolute(cwd, std::path::Path::new(path));
+        match crate::paths::below(&absolute, folder) {
+            Some(rel) => glob.is_match(rel),
+            None => glob.is_match(path),
+        }
     }
 
     fn use_it(&self) {
@@ -136,10 +138,10 @@ impl Active<'_> {
 pub fn apply(
     findings: Vec<Finding>,
     sets: &[WaiverSet],
-    today: Date,
+    (today, cwd): (Date, &std::path::Path),
     evidence_judged: bool,
 ) -> (Vec<Finding>, Vec<Finding>) {
-    let waivers = Waivers::new(sets, today);
+    let waivers = Waivers::new(sets, today, cwd);
     let (mut reported, waived) = waivers.split(findings);
     reported.extend(waivers.finish(evidence_judged));
     (reported, waived)
@@ -151,10 +153,10 @@ pub fn apply(
 pub fn waive_own(
     set: &mut WaiverSet,
     findings: Vec<Finding>,
-    today: Date,
+    (today, cwd): (Date, &std::path::Path),
 ) -> (Vec<Finding>, Vec<Finding>) {
     let (split, used) = {
-        let waivers = Waivers::new(std::slice::from_ref(set), today);
+        let waivers = Waivers::new(std::slice::from_ref(set), today, cwd);
         let split = waivers.split(findings);
         let used: Vec<usize> = waivers
             .active
@@ -181,11 +183,15 @@ pub struct Waivers<'a> {
     by_file: std::collections::HashMap<&'a str, Vec<usize>>,
     /// The waivers' own findings but `unused-waiver`, found as they were read.
     problems: Vec<Finding>,
+    /// The current folder, which shown paths are relative to.
+    cwd: std::path::PathBuf,
 }
 
 impl<'a> Waivers<'a> {
-    pub fn new(sets: &'a [WaiverSet], today: Date) -> Waivers<'a> {
-        let (active, problems) = read(sets, today);
+    /// `cwd`: the current folder, which the shown paths of `sets` and of findings are
+    /// relative to.
+    pub fn new(sets: &'a [WaiverSet], today: Date, cwd: &std::path::Path) -> Waivers<'a> {
+        let (active, problems) = read(sets, today, cwd);
         let mut by_file: std::collections::HashMap<&str, Vec<usize>> =
             std::collections::HashMap::new();
         for (i, a) in active.iter().enumerate() {
@@ -198,6 +204,7 @@ impl<'a> Waivers<'a> {
             active,
             by_file,
             problems,
+            cwd: cwd.to_path_buf(),
         }
     }
 
@@ -224,7 +231,7 @@ impl<'a> Waivers<'a> {
                         .filter_map(|path| self.by_file.get(path))
                         .flatten()
                         .copied()
-                        .find(|&i| self.active[i].owns(&f) && self.active[i].matches(&f))
+                        .find(|&i| self.active[i].owns(&f) && self.active[i].matches(&f, &self.cwd))
                 })
                 .flatten();
             match hit {
@@ -251,7 +258,7 @@ impl<'a> Waivers<'a> {
                         let a = &self.active[i];
                         Arc::ptr_eq(&a.set.source, owner)
                             && a.code == Code::PerformsProviderDuty
-                            && a.takes_path(shown)
+                            && a.takes_path(shown, &self.cwd)
                     })
                     .collect()
             })
@@ -296,7 +303,11 @@ impl<'a> Waivers<'a> {
 }
 
 /// The valid waivers of `sets`, and the findings of those that are not.
-fn read(sets: &[WaiverSet], today: Date) -> (Vec<Active<'_>>, Vec<Finding>) {
+fn read<'a>(
+    sets: &'a [WaiverSet],
+    today: Date,
+    cwd: &std::path::Path,
+) -> (Vec<Active<'a>>, Vec<Finding>) {
     let mut reported = Vec::new();
     let mut active = Vec::new();
     for set in sets {
@@ -321,7 +332,10 @@ fn read(sets: &[WaiverSet], today: Date) -> (Vec<Active<'_>>, Vec<Finding>) {
             let path = match &waiver.path {
                 None => None,
                 Some(glob) => match globset::Glob::new(&glob.value) {
-                    Ok(g) => Some(g.compile_matcher()),
+                    Ok(g) => {
+                        let folder = std::path::Path::new(&set.folder);
+                        Some((g.compile_matcher(), crate::paths::absolute(cwd, folder)))
+                    }
                     Err(e) => {
                         let reason = e.kind().to_string();
                         reported.push(
@@ -414,13 +428,15 @@ mod tests {
         let text = "provider: sysbee\nresponsibilities:\n  web-application-security: webteam\nwaivers:\n  - code: unowned-duty\n    reason: first\n  - code: unowned-duty\n    reason: second\n  - code: claims-provider-duty\n    reason: old\n    expires: 2020-01-01\n  - code: activity-overridden\n";
         let today = (2026, 6, 1);
         let (findings, set) = checked(text);
-        let (once_reported, once_waived) = apply(findings, std::slice::from_ref(&set), today, true);
+        let cwd = std::path::Path::new("/r");
+        let (once_reported, once_waived) =
+            apply(findings, std::slice::from_ref(&set), (today, cwd), true);
 
         let (findings, mut set) = checked(text);
-        let (mut reported, waived) = waive_own(&mut set, findings, today);
+        let (mut reported, waived) = waive_own(&mut set, findings, (today, cwd));
         assert_eq!(set.used, [true, false, false, false]);
         let sets = [set];
-        let waivers = Waivers::new(&sets, today);
+        let waivers = Waivers::new(&sets, today, cwd);
         let (rest, late) = waivers.split(reported);
         assert!(late.is_empty());
         reported = rest;

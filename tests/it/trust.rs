@@ -620,6 +620,67 @@ fn a_linked_ownership_file_and_its_target_get_no_fix_from_each_other() {
 }
 
 #[test]
+fn globs_read_from_the_repository_root_whatever_folder_the_run_starts_in() {
+    // The config's ownership-files and exclude globs are paths from the repository root, and a
+    // waiver's path glob is a path from its ownership file's folder: `cd sub && raci-lint`
+    // reports what the whole repository reports for sub/.
+    const ROOT: &str = "provider: sysbee\nresponsibilities:\n  server-os-patching: { informed: ops }\nwaivers:\n  - code: performs-provider-duty\n    path: \"sub/waived/**\"\n    reason: legacy\n  - code: performs-provider-duty\n    path: \"deep/**\"\n    reason: not below sub\n  - code: unowned-duty\n    reason: later\n";
+    const UP: &[u8] = b"apt-get -y dist-upgrade\n";
+    let dir = repo(&[
+        (
+            "raci-lint.yaml",
+            b"ownership-files: [\"**/raci.yaml\", \"own/*/*.yaml\"]\nexclude: [\"deep/**\"]\n",
+        ),
+        ("raci.yaml", ROOT.as_bytes()),
+        ("own/x/svc.yaml", CLAIM.as_bytes()),
+        ("sub/deep/x.sh", UP),
+        ("sub/waived/z.sh", UP),
+        ("sub/plain.sh", UP),
+        ("deep/y.sh", UP),
+    ]);
+    let below = |folder: &str| -> Vec<(String, String, u64)> {
+        let from = dir.path().join(folder);
+        let report = json(&raci(&from, &["--format", "json"]));
+        let prefix = if folder == "." {
+            String::new()
+        } else {
+            format!("{folder}/")
+        };
+        let mut rows: Vec<_> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| {
+                let path = format!("{prefix}{}", d["path"].as_str()?);
+                Some((path, d["code"].as_str()?.to_owned(), d["line"].as_u64()?))
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let whole = below(".");
+    let row = |p: &str, c: &str| (p.to_owned(), c.to_owned(), 1);
+    for expected in [
+        row("own/x/svc.yaml", "claims-provider-duty"),
+        row("sub/deep/x.sh", "performs-provider-duty"),
+        row("sub/plain.sh", "performs-provider-duty"),
+    ] {
+        assert!(
+            whole.iter().any(|r| r.0 == expected.0 && r.1 == expected.1),
+            "{whole:?}"
+        );
+    }
+    for folder in ["sub", "own"] {
+        let part: Vec<_> = whole
+            .iter()
+            .filter(|r| r.0.starts_with(&format!("{folder}/")))
+            .cloned()
+            .collect();
+        assert_eq!(below(folder), part, "from {folder}/");
+    }
+}
+
+#[test]
 fn unreadable_and_special_scanned_files_are_reported_never_silent() {
     let dir = repo(&[("raci.yaml", CLAIM.as_bytes()), ("ok.sh", b"echo hi\n")]);
     std::os::unix::fs::symlink("/nowhere/at/all", dir.path().join("gone.sh")).unwrap();
