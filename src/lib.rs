@@ -54,6 +54,8 @@ pub struct Summary {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileDiff {
     pub shown: String,
+    /// Its real name (bytes), relative to the current folder: what the diff's headers name.
+    pub header: Vec<u8>,
     pub before: String,
     pub after: String,
 }
@@ -886,6 +888,7 @@ fn fixing(settings: &Settings) -> Report {
             .iter()
             .map(|(path, (shown, before))| FileDiff {
                 shown: shown.clone(),
+                header: paths::name_bytes(path),
                 before: before.clone(),
                 after: String::from_utf8_lossy(&overlay[path]).into_owned(),
             })

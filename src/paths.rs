@@ -28,6 +28,36 @@ pub fn display_from(cwd: Option<&Path>, path: &Path) -> String {
     }
 }
 
+/// [`display`]'s path as bytes: the real name, relative to the current folder where it lies
+/// below it, `/`-separated, nothing replaced. For what must name the file exactly (a diff's
+/// headers), where the shown path replaces bytes that are not UTF-8.
+pub fn name_bytes(path: &Path) -> Vec<u8> {
+    let cwd = std::env::current_dir().ok();
+    let rel = match &cwd {
+        Some(cwd) if path.is_absolute() => path.strip_prefix(cwd).unwrap_or(path),
+        _ => path,
+    };
+    let mut out = Vec::new();
+    for c in rel.components() {
+        match c {
+            Component::CurDir => continue,
+            Component::RootDir => {}
+            other => {
+                if !out.is_empty() && out != b"/" {
+                    out.push(b'/');
+                }
+                out.extend_from_slice(other.as_os_str().as_encoded_bytes());
+                continue;
+            }
+        }
+        out.push(b'/');
+    }
+    if out.is_empty() {
+        out.push(b'.');
+    }
+    out
+}
+
 /// A path by its real name (bytes), made comparable: relative to the current folder where it
 /// lies below it, without `.` components. Two spellings of one file (`./a`, `a`) are equal;
 /// two names that only display alike stay apart.

@@ -5,7 +5,9 @@ use crate::FileDiff;
 /// A unified diff of one file (`a/PATH`, `b/PATH` headers, three lines of context), as `git
 /// diff` and `patch -p1` read it. Line ends are kept as they are, so CRLF survives a round trip
 /// through `patch`.
-pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+/// `path` is the file's real name, relative to the current folder: bytes that are not UTF-8
+/// are written as git writes them (`"a/x\377/raci.yaml"`), so that `patch` finds the file.
+pub fn unified_diff(path: &[u8], old: &str, new: &str) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
     let mut out = String::new();
     out.push_str(&format!(
@@ -31,13 +33,34 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     out
 }
 
-/// A path in a diff header, C-quoted as git writes it when it holds a quote, a backslash or a
-/// control character (`"a/x\nname"`): a hostile file name must not end the header line and
-/// smuggle in a header of its own that `patch` would follow.
-fn diff_path(prefix: &str, path: &str) -> String {
+/// A path in a diff header, C-quoted as git writes it when it holds a quote, a backslash, a
+/// control character (`"a/x\nname"`) or bytes that are not UTF-8 (octal): a hostile file name
+/// must not end the header line and smuggle in a header of its own that `patch` would follow.
+/// A plain name with a space ends with a tab, as git writes it, so that `patch` reads the
+/// whole name.
+fn diff_path(prefix: &str, path: &[u8]) -> String {
+    let Ok(path) = std::str::from_utf8(path) else {
+        let mut out = format!("\"{prefix}");
+        for &byte in path {
+            match byte {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                b'\n' => out.push_str("\\n"),
+                b'\t' => out.push_str("\\t"),
+                b'\r' => out.push_str("\\r"),
+                b' '..=b'~' => out.push(char::from(byte)),
+                _ => out.push_str(&format!("\\{byte:03o}")),
+            }
+        }
+        out.push('"');
+        return out;
+    };
     let plain = path
         .chars()
         .all(|c| !c.is_control() && c != '"' && c != '\\' && !super::escape::is_unsafe(c));
+    if plain && path.contains(' ') {
+        return format!("{prefix}{path}\t");
+    }
     if plain {
         return format!("{prefix}{path}");
     }
@@ -66,7 +89,7 @@ fn diff_path(prefix: &str, path: &str) -> String {
 pub fn render(files: &[FileDiff]) -> String {
     files
         .iter()
-        .map(|f| unified_diff(&f.shown, &f.before, &f.after))
+        .map(|f| unified_diff(&f.header, &f.before, &f.after))
         .collect()
 }
 
@@ -76,21 +99,29 @@ mod tests {
 
     #[test]
     fn diff_has_headers_hunks_and_keeps_crlf() {
-        let d = unified_diff("r.yaml", "a: 1\r\nb: 2\r\n", "a: 1\r\nb: 3\r\n");
+        let d = unified_diff(b"r.yaml", "a: 1\r\nb: 2\r\n", "a: 1\r\nb: 3\r\n");
         assert_eq!(
             d,
             "--- a/r.yaml\n+++ b/r.yaml\n@@ -1,2 +1,2 @@\n a: 1\r\n-b: 2\r\n+b: 3\r\n"
         );
         // A file name cannot end the header line.
-        let d = unified_diff("x\n+++ b/.bashrc\n\"q", "a\n", "b\n");
+        let d = unified_diff(b"x\n+++ b/.bashrc\n\"q", "a\n", "b\n");
         assert!(
             d.starts_with("--- \"a/x\\n+++ b/.bashrc\\n\\\"q\"\n+++ \"b/x\\n"),
             "{d}"
         );
         assert_eq!(d.lines().filter(|l| l.starts_with("+++")).count(), 1);
-        let d = unified_diff("r.yaml", "a", "b");
+        let d = unified_diff(b"r.yaml", "a", "b");
         assert!(
             d.ends_with("-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n")
         );
+        // As git writes them: a tab after a name with a space, octal for bytes not UTF-8.
+        let d = unified_diff(b"sp ace/r.yaml", "a\n", "b\n");
+        assert!(
+            d.starts_with("--- a/sp ace/r.yaml\t\n+++ b/sp ace/r.yaml\t\n"),
+            "{d}"
+        );
+        let d = unified_diff(b"x\xe9 \"/r.yaml", "a\n", "b\n");
+        assert!(d.starts_with("--- \"a/x\\351 \\\"/r.yaml\"\n"), "{d}");
     }
 }

@@ -638,3 +638,55 @@ fn fixes_past_max_findings_are_counted_and_applied() {
         assert_eq!(text.unwrap(), USED, "team{i:02}");
     }
 }
+
+#[test]
+fn a_diff_names_odd_folders_so_that_patch_finds_them() {
+    // A folder with a space and one whose name is not UTF-8: `patch -p1` applies the diff to
+    // the right files, which then equal what --fix writes.
+    use std::os::unix::ffi::OsStrExt;
+    const STALE: &str = "provider: sysbee\nresponsibilities:\n  web-application-security: webteam\nwaivers:\n  - code: unowned-duty\n    reason: later\n  - code: activity-overridden\n    reason: old\n";
+    let folders: [&[u8]; 2] = [b"sp ace", b"nonutf\xe9"];
+    let make = || {
+        let dir = common::repo(&[]);
+        for folder in folders {
+            let folder = dir.path().join(std::ffi::OsStr::from_bytes(folder));
+            std::fs::create_dir(&folder).unwrap();
+            std::fs::write(folder.join("raci.yaml"), STALE).unwrap();
+        }
+        dir
+    };
+    let bin = env!("CARGO_BIN_EXE_raci-lint");
+    let (patched, fixed) = (make(), make());
+    let diff = std::process::Command::new(bin)
+        .args(["--diff", "."])
+        .current_dir(patched.path())
+        .output()
+        .unwrap();
+    assert_eq!(diff.status.code(), Some(1));
+    let mut patch = std::process::Command::new("patch")
+        .args(["-p1", "--quiet", "--no-backup-if-mismatch"])
+        .current_dir(patched.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("`patch` is installed");
+    std::io::Write::write_all(patch.stdin.as_mut().unwrap(), &diff.stdout).unwrap();
+    assert!(
+        patch.wait().unwrap().success(),
+        "patch refused the diff:\n{}",
+        String::from_utf8_lossy(&diff.stdout)
+    );
+    let out = std::process::Command::new(bin)
+        .args(["--fix", "--quiet", "."])
+        .current_dir(fixed.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for folder in folders {
+        let file = |dir: &tempfile::TempDir| {
+            let path = dir.path().join(std::ffi::OsStr::from_bytes(folder));
+            std::fs::read_to_string(path.join("raci.yaml")).unwrap()
+        };
+        assert!(!file(&fixed).contains("activity-overridden"));
+        assert_eq!(file(&patched), file(&fixed));
+    }
+}
