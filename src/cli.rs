@@ -315,7 +315,7 @@ pub struct CheckArgs {
 
     /// Print the fixes as a unified diff and write nothing; exit 1 when there is something to
     /// fix
-    #[arg(long, help_heading = "Fixes")]
+    #[arg(long, help_heading = "Fixes", conflicts_with = "write_baseline")]
     pub diff: bool,
 }
 

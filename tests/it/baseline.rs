@@ -526,3 +526,17 @@ fn findings_past_max_findings_are_recorded_and_hidden_like_the_rest() {
     );
     assert_eq!(summary(&out)["dropped"], 0);
 }
+
+#[test]
+fn diff_and_write_baseline_together_are_refused() {
+    // --diff writes nothing: a baseline asked of the same run would silently not be written.
+    let dir = repo(&[("raci.yaml", TWO_CLAIMS)]);
+    let out = raci(dir.path(), &["--diff", "--write-baseline", "b.json", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("'--diff' cannot be used with '--write-baseline <FILE>'"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("b.json").exists());
+}
