@@ -554,13 +554,7 @@ fn an_allow_is_read_only_in_a_comment_and_its_removal_changes_no_command() {
         ("continued.sh", continued),
         ("play.yml", task),
     ]);
-    let lint = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_raci-lint"))
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap()
-    };
+    let lint = |args: &[&str]| binary(dir.path(), args);
     let out = lint(&["--format", "json", "."]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut found: Vec<(String, String, u64)> = report["diagnostics"]
@@ -616,13 +610,7 @@ fn fixes_past_max_findings_are_counted_and_applied() {
     files.push(("raci-lint.yaml".to_owned(), "max-findings: 2\n"));
     let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
     let dir = common::repo(&files);
-    let lint = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_raci-lint"))
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap()
-    };
+    let lint = |args: &[&str]| binary(dir.path(), args);
     let out = lint(&["--format", "json", "."]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["summary"]["fixable"], 30, "{}", report["summary"]);
@@ -689,4 +677,13 @@ fn a_diff_names_odd_folders_so_that_patch_finds_them() {
         assert!(!file(&fixed).contains("activity-overridden"));
         assert_eq!(file(&patched), file(&fixed));
     }
+}
+
+/// The binary run in `dir` with `args`.
+fn binary(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_raci-lint"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
 }
