@@ -111,6 +111,8 @@ pub fn remove_item(text: &str, start: usize, end: usize) -> Option<Edit> {
     let trimmed = before.trim_start();
     let block = trimmed.is_empty() || trimmed.trim_end() == "-";
     if block {
+        // A block item written as a flow mapping (`- {code: x, reason: y}`) ends past its `}`.
+        let end = close_flow_mapping(text, start, end);
         if !rest_is_blank(text, end) {
             return None;
         }
@@ -268,6 +270,7 @@ pub fn remove_waiver(text: &str, field: &Field<Vec<Waiver>>, index: usize) -> Op
     .flatten()
     .map(|s| s.span.end)
     .max()?;
+    let end = close_flow_mapping(text, waiver.span.start, end);
     let flow = text[field.value.span.start..].starts_with('[');
     if field.value.value.len() == 1 && !flow {
         let (line_start, _, _) = line_at(text, field.key.start);

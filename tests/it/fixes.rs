@@ -679,6 +679,30 @@ fn a_diff_names_odd_folders_so_that_patch_finds_them() {
     }
 }
 
+#[test]
+fn an_unused_waiver_written_as_a_flow_mapping_is_removed_too() {
+    // `- {code: ..., reason: ...}` is a block list item in flow style: its line goes, as a
+    // block entry's lines do; the last one takes the `waivers:` key with it.
+    const HEAD: &str = "provider: sysbee\nresponsibilities:\n  web-application-security: webteam\n";
+    let two = format!(
+        "{HEAD}waivers:\n  - {{code: unowned-duty, reason: later}}\n  - {{code: activity-overridden, reason: old}}\n"
+    );
+    let one = format!("{HEAD}waivers:\n  - {{code: activity-overridden, reason: old}}\n");
+    let dir = common::repo(&[
+        ("two/raci.yaml", two.as_str()),
+        ("one/raci.yaml", one.as_str()),
+    ]);
+    let out = binary(dir.path(), &["--fix", "--format", "json", "."]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["summary"]["fixed"], 2, "{}", report["summary"]);
+    let read = |p: &str| std::fs::read_to_string(dir.path().join(p)).unwrap();
+    assert_eq!(
+        read("two/raci.yaml"),
+        format!("{HEAD}waivers:\n  - {{code: unowned-duty, reason: later}}\n")
+    );
+    assert_eq!(read("one/raci.yaml"), HEAD);
+}
+
 /// The binary run in `dir` with `args`.
 fn binary(dir: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_raci-lint"))
