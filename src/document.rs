@@ -98,7 +98,7 @@ pub fn infrastructure(
 ) -> Vec<Finding> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let waivers = waivers::Waivers::new(sets, settings.today, &cwd);
-    evidence::check_document_waived(
+    evidence::check_document(
         &evidence::Document {
             path,
             shown,
@@ -107,6 +107,6 @@ pub fn infrastructure(
         },
         owners,
         (settings.max_file_size, settings.max_findings),
-        &waivers,
+        Some(&waivers),
     )
 }

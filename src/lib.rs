@@ -264,19 +264,6 @@ struct OwnershipChecked {
     dropped: Vec<Dropped>,
 }
 
-/// The first `max` findings in output order. For waived findings, which are only listed (with
-/// `--show-waived`) and never counted: past the limit they are not.
-fn first_in_output_order(findings: Vec<Finding>, max: usize) -> Vec<Finding> {
-    if findings.len() <= max {
-        return findings;
-    }
-    let mut sink = Sink::default();
-    sink.extend(findings);
-    let mut kept = sink.into_sorted();
-    kept.truncate(max);
-    kept
-}
-
 /// `keep`: findings kept of one file (`max-findings`, or more when a baseline applies later);
 /// waived ones are kept to `max_findings`, as they are only listed.
 fn check_ownership(
@@ -310,7 +297,7 @@ fn check_ownership(
         resolved: checked.resolved,
         waivers: checked.waivers,
         findings: cap(findings, keep, &mut dropped),
-        waived: first_in_output_order(waived, max_findings),
+        waived: diag::first_in_output_order(waived, max_findings),
         dropped,
     }
 }
@@ -398,12 +385,11 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
     // written records every finding, and one read can hide at most its entries, so that many
     // more than are shown are kept. A finding the baseline records is then never cut and
     // counted first, unless more than `max-findings` remain once it has hidden its own.
-    let keep = match (&settings.write_baseline, &baseline) {
-        // --fix and --diff need every finding's fix, whatever is shown.
-        _ if settings.fix || settings.diff => usize::MAX,
-        (Some(_), _) => usize::MAX,
-        (None, Some(baseline)) => settings.max_findings.saturating_add(baseline.entries.len()),
-        (None, None) => settings.max_findings,
+    // --fix and --diff need every finding's fix, whatever is shown.
+    let keep = match &baseline {
+        _ if settings.fix || settings.diff || settings.write_baseline.is_some() => usize::MAX,
+        Some(baseline) => settings.max_findings.saturating_add(baseline.entries.len()),
+        None => settings.max_findings,
     };
     let cuts = (keep, settings.max_findings);
 
@@ -600,7 +586,7 @@ fn run(settings: &Settings, overlay: &Overlay) -> Report {
             sink = Sink::default();
             sink.extend(kept);
         }
-        waived_own = first_in_output_order(waived_own, settings.max_findings);
+        waived_own = diag::first_in_output_order(waived_own, settings.max_findings);
     }
     for checked in par::map(&above, threads, check_one) {
         resolved.extend(checked.resolved);
@@ -776,6 +762,7 @@ fn finish(
         count(finding.severity, 1);
     }
     let mut lost = 0;
+    let mut dropped_fixes = [0, 0];
     for d in &dropped {
         // The config's severities apply to counted findings as to kept ones.
         let severity = match settings.severity.get(&d.code) {
@@ -785,6 +772,7 @@ fn finish(
         };
         count(severity, d.count);
         lost += d.count;
+        dropped_fixes = [dropped_fixes[0] + d.fixes[0], dropped_fixes[1] + d.fixes[1]];
         *report.dropped_by_code.entry(d.code).or_default() += d.count;
         report.dropped_breaks_run |= d.breaks_run;
     }
@@ -810,11 +798,8 @@ fn finish(
         }
     }
     // Findings past `max-findings` with fixes count too (not those of codes turned off).
-    let on = |d: &&Dropped| d.breaks_run || settings.severity.get(&d.code) != Some(&None);
-    for d in dropped.iter().filter(on) {
-        report.summary.fixable += d.fixes[0];
-        report.unsafe_fixable += d.fixes[1];
-    }
+    report.summary.fixable += dropped_fixes[0];
+    report.unsafe_fixable += dropped_fixes[1];
     report.findings = findings;
     report
 }

@@ -227,3 +227,16 @@ impl Sink {
         keyed.into_iter().map(|(_, f)| f).collect()
     }
 }
+
+/// The first `max` of `findings` in output order, the rest dropped uncounted: for waived
+/// findings, which are only listed (with `--show-waived`), never counted.
+pub fn first_in_output_order(findings: Vec<Finding>, max: usize) -> Vec<Finding> {
+    if findings.len() <= max {
+        return findings;
+    }
+    let mut sink = Sink::default();
+    sink.extend(findings);
+    let mut kept = sink.into_sorted();
+    kept.truncate(max);
+    kept
+}

@@ -316,13 +316,8 @@ pub fn scan(plan: &Plan<'_>, trim: &mut dyn FnMut(Vec<Finding>) -> Vec<Finding>)
     // to `max-findings` (the first in output order, the rest counted) whenever they reach
     // twice as many, so that many files with many matches each keep no more in memory than can
     // be shown; everything else is sorted or counted.
-    let first_in_output_order = |waived: Vec<Finding>| {
-        let mut sink = crate::diag::Sink::default();
-        sink.extend(waived);
-        let mut kept = sink.into_sorted();
-        kept.truncate(max_waived);
-        kept
-    };
+    let first_in_output_order =
+        |waived: Vec<Finding>| crate::diag::first_in_output_order(waived, max_waived);
     par::each(files, threads, scan_one, |result| {
         let Some((result, fixable)) = result else {
             return;
@@ -454,28 +449,10 @@ pub struct Document<'a> {
 }
 
 /// The per-document core of the scan: `doc` against the ownership files that may govern it, with
-/// no file system access. Reported findings only; waived ones are left out.
+/// no file system access. Reported findings only; waived ones are left out. With `waivers`, the
+/// matches they accept are left out before the file's findings are cut to `max_findings`, as the
+/// scan of a run leaves them out.
 pub fn check_document(
-    doc: &Document<'_>,
-    owners: &[Resolved],
-    max_file_size: u64,
-    max_findings: usize,
-) -> Vec<Finding> {
-    judge_document(doc, owners, (max_file_size, max_findings), None)
-}
-
-/// [`check_document`], with the matches `waivers` accept left out before the file's findings
-/// are cut to `max_findings`, as the scan of a run leaves them out.
-pub fn check_document_waived(
-    doc: &Document<'_>,
-    owners: &[Resolved],
-    (max_file_size, max_findings): (u64, usize),
-    waivers: &crate::checks::waivers::Waivers<'_>,
-) -> Vec<Finding> {
-    judge_document(doc, owners, (max_file_size, max_findings), Some(waivers))
-}
-
-fn judge_document(
     doc: &Document<'_>,
     owners: &[Resolved],
     (max_file_size, max_findings): (u64, usize),

@@ -39,47 +39,34 @@ pub fn unified_diff(path: &[u8], old: &str, new: &str) -> String {
 /// A plain name with a space ends with a tab, as git writes it, so that `patch` reads the
 /// whole name.
 fn diff_path(prefix: &str, path: &[u8]) -> String {
-    let Ok(path) = std::str::from_utf8(path) else {
-        let mut out = format!("\"{prefix}");
-        for &byte in path {
-            match byte {
-                b'"' => out.push_str("\\\""),
-                b'\\' => out.push_str("\\\\"),
-                b'\n' => out.push_str("\\n"),
-                b'\t' => out.push_str("\\t"),
-                b'\r' => out.push_str("\\r"),
-                b' '..=b'~' => out.push(char::from(byte)),
-                _ => out.push_str(&format!("\\{byte:03o}")),
-            }
+    let text = std::str::from_utf8(path).ok();
+    let plain = |c: char| c != '"' && c != '\\' && !super::escape::is_unsafe(c);
+    if let Some(text) = text.filter(|t| t.chars().all(plain)) {
+        let tab = if text.contains(' ') { "\t" } else { "" };
+        return format!("{prefix}{text}{tab}");
+    }
+    let octal = |out: &mut String, bytes: &[u8]| {
+        for byte in bytes {
+            out.push_str(&format!("\\{byte:03o}"));
         }
-        out.push('"');
-        return out;
     };
-    let plain = path
-        .chars()
-        .all(|c| !c.is_control() && c != '"' && c != '\\' && !super::escape::is_unsafe(c));
-    if plain && path.contains(' ') {
-        return format!("{prefix}{path}\t");
-    }
-    if plain {
-        return format!("{prefix}{path}");
-    }
-    let mut out = String::from("\"");
-    out.push_str(prefix);
-    for c in path.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() || super::escape::is_unsafe(c) => {
-                for byte in c.encode_utf8(&mut [0; 4]).bytes() {
-                    out.push_str(&format!("\\{byte:03o}"));
+    let mut out = format!("\"{prefix}");
+    for chunk in path.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                // In a name that is not UTF-8, every byte past ASCII is octal, as git writes it.
+                c if super::escape::is_unsafe(c) || (text.is_none() && !c.is_ascii()) => {
+                    octal(&mut out, c.encode_utf8(&mut [0; 4]).as_bytes());
                 }
+                c => out.push(c),
             }
-            c => out.push(c),
         }
+        octal(&mut out, chunk.invalid());
     }
     out.push('"');
     out
@@ -121,6 +108,8 @@ mod tests {
             d.starts_with("--- a/sp ace/r.yaml\t\n+++ b/sp ace/r.yaml\t\n"),
             "{d}"
         );
+        let d = unified_diff(b"\xc3\xa9\xff/r.yaml", "a\n", "b\n");
+        assert!(d.starts_with("--- \"a/\\303\\251\\377/r.yaml\"\n"), "{d}");
         let d = unified_diff(b"x\xe9 \"/r.yaml", "a\n", "b\n");
         assert!(d.starts_with("--- \"a/x\\351 \\\"/r.yaml\"\n"), "{d}");
     }

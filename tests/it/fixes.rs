@@ -438,14 +438,10 @@ fn the_diff_applies_with_patch_and_gives_what_fix_writes() {
             std::fs::read(input.join(file)).unwrap()
         );
     }
-    let mut patch = std::process::Command::new("patch")
-        .args(["-p1", "--quiet", "--no-backup-if-mismatch"])
-        .current_dir(patched.path())
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .expect("`patch` is installed");
-    std::io::Write::write_all(patch.stdin.as_mut().unwrap(), &diff.stdout).unwrap();
-    assert!(patch.wait().unwrap().success(), "patch refused the diff");
+    assert!(
+        patch(patched.path(), &diff.stdout),
+        "patch refused the diff"
+    );
     let status = std::process::Command::new(bin)
         .args(["--fix", "--unsafe-fixes", "--quiet", "."])
         .current_dir(fixed.path())
@@ -643,31 +639,15 @@ fn a_diff_names_odd_folders_so_that_patch_finds_them() {
         }
         dir
     };
-    let bin = env!("CARGO_BIN_EXE_raci-lint");
     let (patched, fixed) = (make(), make());
-    let diff = std::process::Command::new(bin)
-        .args(["--diff", "."])
-        .current_dir(patched.path())
-        .output()
-        .unwrap();
+    let diff = binary(patched.path(), &["--diff", "."]);
     assert_eq!(diff.status.code(), Some(1));
-    let mut patch = std::process::Command::new("patch")
-        .args(["-p1", "--quiet", "--no-backup-if-mismatch"])
-        .current_dir(patched.path())
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .expect("`patch` is installed");
-    std::io::Write::write_all(patch.stdin.as_mut().unwrap(), &diff.stdout).unwrap();
     assert!(
-        patch.wait().unwrap().success(),
+        patch(patched.path(), &diff.stdout),
         "patch refused the diff:\n{}",
         String::from_utf8_lossy(&diff.stdout)
     );
-    let out = std::process::Command::new(bin)
-        .args(["--fix", "--quiet", "."])
-        .current_dir(fixed.path())
-        .output()
-        .unwrap();
+    let out = binary(fixed.path(), &["--fix", "--quiet", "."]);
     assert_eq!(out.status.code(), Some(0));
     for folder in folders {
         let file = |dir: &tempfile::TempDir| {
@@ -710,4 +690,16 @@ fn binary(dir: &Path, args: &[&str]) -> std::process::Output {
         .current_dir(dir)
         .output()
         .unwrap()
+}
+
+/// `patch -p1` applies `diff` in `dir`; whether it succeeded.
+fn patch(dir: &Path, diff: &[u8]) -> bool {
+    let mut patch = std::process::Command::new("patch")
+        .args(["-p1", "--quiet", "--no-backup-if-mismatch"])
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("`patch` is installed");
+    std::io::Write::write_all(patch.stdin.as_mut().unwrap(), diff).unwrap();
+    patch.wait().unwrap().success()
 }

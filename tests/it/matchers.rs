@@ -423,7 +423,7 @@ fn a_document_path_with_extra_slashes_or_dots_still_has_its_owner() {
             bytes: script,
             repo_root: Path::new("/repo"),
         };
-        let found = check_document(&doc, &resolved, 1 << 20, 100);
+        let found = check_document(&doc, &resolved, (1 << 20, 100), None);
         let codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, ["performs-provider-duty"], "{spelt}");
     }
